@@ -1,0 +1,33 @@
+package dev.pibl.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+
+/**
+ * Every timeout: {@code timeouts:} in the YAML. All are positive.
+ *
+ * @param connect      opening a connection to a backend; then the next backend is tried
+ * @param response     waiting for the backend's response head, and between two reads of its body; 504
+ * @param clientHeader from a request's first byte until its whole header arrived; 408
+ * @param idle         a client keep-alive connection with no request in flight is closed after this
+ * @param upstreamIdle a pooled backend connection unused this long is closed (keep it below the backend's own)
+ * @param drain        on shutdown, how long in-flight exchanges may run before they are cut
+ */
+public record TimeoutsConfig(
+        Duration connect,
+        Duration response,
+        Duration clientHeader,
+        Duration idle,
+        Duration upstreamIdle,
+        Duration drain) {
+
+    public TimeoutsConfig {
+        requireNonNull(connect, "connect");
+        requireNonNull(response, "response");
+        requireNonNull(clientHeader, "clientHeader");
+        requireNonNull(idle, "idle");
+        requireNonNull(upstreamIdle, "upstreamIdle");
+        requireNonNull(drain, "drain");
+    }
+}
