@@ -1,0 +1,78 @@
+package dev.pibl.balance;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Smooth weighted round-robin over a precomputed cycle.
+ *
+ * <p>The cycle is built once with the interleaving nginx uses (each step, every backend gains its
+ * weight and the richest one is picked and pays the total), so weights 5:1:1 give
+ * {@code a a b a c a a} rather than five a's in a row. One shared counter indexes the cycle, which
+ * makes the shares exact over any full cycle whichever event loops made the picks, at the cost of
+ * one uncontended atomic increment per request.
+ */
+final class WeightedRoundRobin implements LoadBalancer {
+
+    private final List<Backend> backends;
+    private final Backend[] cycle;
+    private final AtomicLong counter = new AtomicLong();
+
+    WeightedRoundRobin(List<Backend> backends) {
+        if (backends.isEmpty()) {
+            throw new IllegalArgumentException("backends: [] (expected: at least one backend)");
+        }
+        this.backends = List.copyOf(backends);
+        this.cycle = buildCycle(this.backends);
+    }
+
+    private static Backend[] buildCycle(List<Backend> backends) {
+        int total = 0;
+        for (Backend b : backends) {
+            total = Math.addExact(total, b.weight());
+        }
+        long[] current = new long[backends.size()];
+        List<Backend> order = new ArrayList<>(total);
+        for (int step = 0; step < total; step++) {
+            int best = 0;
+            for (int i = 0; i < current.length; i++) {
+                current[i] += backends.get(i).weight();
+                if (current[i] > current[best]) {
+                    best = i;
+                }
+            }
+            current[best] -= total;
+            order.add(backends.get(best));
+        }
+        return order.toArray(new Backend[0]);
+    }
+
+    @Override
+    public Backend next() {
+        return cycle[(int) Long.remainderUnsigned(counter.getAndIncrement(), cycle.length)];
+    }
+
+    @Override
+    public Backend nextExcluding(long tried) {
+        // One pass over the cycle visits every backend at least once, so this finds an untried one
+        // if any is left; usually the first pick already is.
+        for (int i = 0; i < cycle.length; i++) {
+            Backend b = next();
+            if (b.index() >= 64 || (tried & (1L << b.index())) == 0) {
+                return b;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public List<Backend> backends() {
+        return backends;
+    }
+
+    /** The precomputed cycle, for tests. */
+    List<Backend> cycle() {
+        return List.of(cycle);
+    }
+}

@@ -1,0 +1,104 @@
+package dev.pibl.http;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.pibl.config.LimitsConfig;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * Rejects request heads that must not reach a backend, before anything is forwarded. Sits after
+ * the HTTP codec and the access log, so every rejection is logged. Inbound: passes acceptable
+ * messages on unchanged. On a rejection it releases the message, answers with the mapped status
+ * ({@link ProxyError}) and {@code Connection: close}, drops everything the client sends after, and
+ * closes once the answer is written: after a malformed head the byte stream cannot be trusted to
+ * frame another request.
+ *
+ * <p>Checks: the codec's own failures (request line too long → 414, header block too large → 431,
+ * anything unparseable → 400), more header fields than allowed → 431, a missing Host in HTTP/1.1
+ * → 400, a declared body over the limit → 413, an expectation other than 100-continue → 417.
+ * One instance per connection; event loop only.
+ */
+public final class FramingGuard extends ChannelInboundHandlerAdapter {
+
+    private final LimitsConfig limits;
+    private boolean rejected;
+
+    public FramingGuard(LimitsConfig limits) {
+        this.limits = requireNonNull(limits, "limits");
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (rejected) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof HttpRequest request) {
+            Rejection rejection = check(request);
+            if (rejection != null) {
+                rejected = true;
+                String requestId = requestId(request);
+                ReferenceCountUtil.release(msg);
+                ctx.writeAndFlush(ErrorResponses.build(ctx.alloc(), rejection.error, rejection.detail, requestId, true))
+                        .addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    private Rejection check(HttpRequest request) {
+        DecoderResult result = request.decoderResult();
+        if (result.isFailure()) {
+            return decoderFailure(result.cause());
+        }
+        HttpHeaders headers = request.headers();
+        if (headers.size() > limits.maxHeaders()) {
+            return new Rejection(ProxyError.HEADERS_TOO_LARGE,
+                    "more than " + limits.maxHeaders() + " header fields");
+        }
+        if (request.protocolVersion().equals(HttpVersion.HTTP_1_1) && !headers.contains(HttpHeaderNames.HOST)) {
+            return new Rejection(ProxyError.MALFORMED_REQUEST, "HTTP/1.1 request without a Host header");
+        }
+        if (limits.maxBodySize() > 0 && HttpUtil.getContentLength(request, -1L) > limits.maxBodySize()) {
+            return new Rejection(ProxyError.BODY_TOO_LARGE,
+                    "request body larger than " + limits.maxBodySize() + " bytes");
+        }
+        String expect = headers.get(HttpHeaderNames.EXPECT);
+        if (expect != null && !HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect.trim())) {
+            return new Rejection(ProxyError.EXPECTATION_FAILED, "only Expect: 100-continue is supported");
+        }
+        return null;
+    }
+
+    private static Rejection decoderFailure(Throwable cause) {
+        if (cause instanceof TooLongHttpLineException) {
+            return new Rejection(ProxyError.REQUEST_LINE_TOO_LONG, "request line too long");
+        }
+        if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException) {
+            return new Rejection(ProxyError.HEADERS_TOO_LARGE, "request header block too large");
+        }
+        return new Rejection(ProxyError.MALFORMED_REQUEST, "malformed request");
+    }
+
+    static String requestId(HttpRequest request) {
+        String id = request.headers().get(RequestIds.HEADER);
+        return id != null ? id : RequestIds.next();
+    }
+
+    private record Rejection(ProxyError error, String detail) {
+    }
+}

@@ -1,0 +1,67 @@
+package dev.pibl.http;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Removes the headers that describe one connection and must not cross the proxy (RFC 9110 §7.6.1):
+ * {@code Connection} and every header it names, {@code Keep-Alive}, {@code TE}, {@code Trailer},
+ * {@code Transfer-Encoding} (framing is redone per hop), {@code Upgrade} and every {@code Proxy-*}
+ * header. Other headers keep their order. Called on event loops; stateless.
+ */
+public final class HopByHopHeaders {
+
+    private static final AsciiString PROXY_PREFIX = AsciiString.cached("proxy-");
+    private static final List<AsciiString> FIXED = List.of(
+            HttpHeaderNames.CONNECTION,
+            HttpHeaderNames.KEEP_ALIVE,
+            HttpHeaderNames.TE,
+            HttpHeaderNames.TRAILER,
+            HttpHeaderNames.TRANSFER_ENCODING,
+            HttpHeaderNames.UPGRADE);
+
+    private HopByHopHeaders() {
+    }
+
+    /** Strips the hop-by-hop headers from {@code headers} in place. */
+    public static void strip(HttpHeaders headers) {
+        List<String> connection = headers.getAll(HttpHeaderNames.CONNECTION);
+        for (int i = 0; i < connection.size(); i++) {
+            removeNamedIn(headers, connection.get(i));
+        }
+        for (int i = 0; i < FIXED.size(); i++) {
+            headers.remove(FIXED.get(i));
+        }
+        removeProxyHeaders(headers);
+    }
+
+    private static void removeNamedIn(HttpHeaders headers, String connectionValue) {
+        int start = 0;
+        int length = connectionValue.length();
+        while (start < length) {
+            int comma = connectionValue.indexOf(',', start);
+            int end = comma < 0 ? length : comma;
+            String token = connectionValue.substring(start, end).trim();
+            if (!token.isEmpty()) {
+                headers.remove(token);
+            }
+            start = end + 1;
+        }
+    }
+
+    private static void removeProxyHeaders(HttpHeaders headers) {
+        // Few requests carry Proxy-* headers; iterate only names, and remove only when one is found.
+        Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence();
+        while (it.hasNext()) {
+            CharSequence name = it.next().getKey();
+            if (name.length() > PROXY_PREFIX.length()
+                    && AsciiString.regionMatches(name, true, 0, PROXY_PREFIX, 0, PROXY_PREFIX.length())) {
+                it.remove();
+            }
+        }
+    }
+}

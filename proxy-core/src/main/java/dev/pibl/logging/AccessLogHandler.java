@@ -1,0 +1,157 @@
+package dev.pibl.logging;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.pibl.http.RequestIds;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.concurrent.Ticker;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayDeque;
+
+/**
+ * Writes one access-log line per exchange. Sits right after the HTTP codec, so it sees every
+ * decoded request (rejected ones too) and every response on its way out, whoever produced it.
+ *
+ * <p>Inbound it gives each request an id (the {@code X-Request-Id} header, replacing any the
+ * client sent, so ids in our logs are ours) and counts body bytes; outbound it takes the final
+ * response's status and counts body bytes, and emits the line when the last content is written.
+ * Pipelined requests queue in arrival order and responses complete them in the same order;
+ * interim 1xx responses are not exchanges of their own. A response with no request (408 on a
+ * half-sent head) is logged with {@code -} for the request fields. When the connection closes
+ * with exchanges unfinished they are logged too: 499 if no response had started (nginx's "client
+ * closed"), or the started status with {@code aborted=}.
+ *
+ * <p>The proxy stage adds the chosen backend and the upstream time with {@link #noteBackend} and
+ * {@link #noteUpstream}. One instance per connection; event loop only.
+ */
+public final class AccessLogHandler extends ChannelDuplexHandler {
+
+    private final AccessLog log;
+    private final ArrayDeque<AccessLogRecord> exchanges = new ArrayDeque<>(2);
+    private Ticker ticker;
+    private String clientIp = "-";
+
+    public AccessLogHandler(AccessLog log) {
+        this.log = requireNonNull(log, "log");
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        ticker = ctx.executor().ticker();
+        SocketAddress remote = ctx.channel().remoteAddress();
+        if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            clientIp = inet.getAddress().getHostAddress();
+        } else if (remote != null) {
+            clientIp = remote.toString();
+        }
+    }
+
+    /** The backend the current exchange (the oldest unanswered one) was sent to. */
+    public void noteBackend(String backend) {
+        AccessLogRecord r = exchanges.peekFirst();
+        if (r != null) {
+            r.backend = backend;
+        }
+    }
+
+    /** Time spent on the upstream side of the current exchange. */
+    public void noteUpstream(long nanos) {
+        AccessLogRecord r = exchanges.peekFirst();
+        if (r != null) {
+            r.upstreamNanos = nanos;
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpRequest request) {
+            AccessLogRecord r = new AccessLogRecord();
+            r.startNanos = ticker.nanoTime();
+            r.requestId = RequestIds.next();
+            r.clientIp = clientIp;
+            r.method = request.method().name();
+            r.uri = request.uri();
+            r.protocol = request.protocolVersion().text();
+            request.headers().set(RequestIds.HEADER, r.requestId);
+            if (log.logsHeaders()) {
+                r.requestHeaders = AccessLog.describe(request.headers());
+            }
+            exchanges.addLast(r);
+        }
+        if (msg instanceof HttpContent content) {
+            AccessLogRecord r = exchanges.peekLast();
+            if (r != null) {
+                r.bytesIn += content.content().readableBytes();
+            }
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (msg instanceof HttpResponse response) {
+            if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+                ctx.write(msg, promise);
+                return;
+            }
+            AccessLogRecord r = exchanges.peekFirst();
+            if (r == null || r.responseStarted) {
+                r = orphan(response);
+                exchanges.addFirst(r);
+            }
+            r.status = response.status().code();
+            r.responseStarted = true;
+            if (log.logsHeaders()) {
+                r.responseHeaders = AccessLog.describe(response.headers());
+            }
+        }
+        if (msg instanceof HttpContent content) {
+            AccessLogRecord r = exchanges.peekFirst();
+            if (r != null) {
+                r.bytesOut += content.content().readableBytes();
+                if (msg instanceof LastHttpContent) {
+                    exchanges.pollFirst();
+                    finish(r, null);
+                }
+            }
+        }
+        ctx.write(msg, promise);
+    }
+
+    private AccessLogRecord orphan(HttpResponse response) {
+        AccessLogRecord r = new AccessLogRecord();
+        r.startNanos = ticker.nanoTime();
+        String id = response.headers().get(RequestIds.HEADER);
+        r.requestId = id != null ? id : RequestIds.next();
+        r.clientIp = clientIp;
+        return r;
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        AccessLogRecord r;
+        while ((r = exchanges.pollFirst()) != null) {
+            if (!r.responseStarted) {
+                r.status = 499;
+                finish(r, "client-closed");
+            } else {
+                finish(r, "connection-closed");
+            }
+        }
+        ctx.fireChannelInactive();
+    }
+
+    private void finish(AccessLogRecord r, String aborted) {
+        r.durationNanos = ticker.nanoTime() - r.startNanos;
+        r.aborted = aborted;
+        log.emit(r);
+    }
+}

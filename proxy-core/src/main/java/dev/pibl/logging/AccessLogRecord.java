@@ -1,0 +1,25 @@
+package dev.pibl.logging;
+
+/**
+ * What the access log knows about one exchange. Filled in by {@link AccessLogHandler} and the
+ * proxy stage on the connection's event loop, then formatted once by {@link AccessLog}.
+ */
+final class AccessLogRecord {
+    String requestId;
+    long startNanos;
+    String method = "-";
+    String uri = "-";
+    String protocol = "-";
+    String clientIp;
+    String requestHeaders;
+    int status;
+    String responseHeaders;
+    long bytesIn;
+    long bytesOut;
+    String backend;
+    long upstreamNanos = -1;
+    long durationNanos;
+    boolean responseStarted;
+    /** Why the exchange ended without a complete response, or null when it completed. */
+    String aborted;
+}

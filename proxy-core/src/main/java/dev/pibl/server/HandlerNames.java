@@ -1,0 +1,17 @@
+package dev.pibl.server;
+
+/** Names of the client pipeline's handlers, in pipeline order. */
+public final class HandlerNames {
+    /** Notices the first byte of a request, for the header timeout. */
+    public static final String CLIENT_BYTES = "client-bytes";
+    public static final String HTTP_CODEC = "http-codec";
+    public static final String ACCESS_LOG = "access-log";
+    public static final String CLIENT_TIMEOUTS = "client-timeouts";
+    public static final String FRAMING_GUARD = "framing-guard";
+    /** The response cache stage; added by the cache once it is built. */
+    public static final String CACHE = "cache";
+    public static final String PROXY = "proxy";
+
+    private HandlerNames() {
+    }
+}

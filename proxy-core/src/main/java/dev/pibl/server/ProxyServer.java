@@ -1,0 +1,172 @@
+package dev.pibl.server;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.pibl.balance.Backend;
+import dev.pibl.balance.LoadBalancer;
+import dev.pibl.config.BackendConfig;
+import dev.pibl.config.PiblConfig;
+import dev.pibl.logging.AccessLog;
+import dev.pibl.upstream.ProxyHandler;
+import dev.pibl.upstream.ProxySettings;
+import dev.pibl.upstream.UpstreamPools;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running PIBL listener: event loops, the client listener, the backend pools.
+ *
+ * <p>{@link #start} binds and returns once the port accepts connections; {@link #stop} drains:
+ * it stops accepting, lets in-flight exchanges finish (closing each connection after its current
+ * response, and idle keep-alive connections at once) for up to {@code timeouts.drain}, then cuts
+ * what is left and releases every thread. Both are called from a plain thread (main, a shutdown
+ * hook, a test), never from an event loop.
+ */
+public final class ProxyServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProxyServer.class);
+
+    private final PiblConfig config;
+    private final EventLoopGroup group;
+    private final ChannelGroup clients;
+    private final UpstreamPools pools;
+    private final Channel listener;
+    private final Transport transport;
+    private final AtomicBoolean stopped = new AtomicBoolean();
+
+    private ProxyServer(PiblConfig config, EventLoopGroup group, ChannelGroup clients, UpstreamPools pools,
+            Channel listener, Transport transport) {
+        this.config = config;
+        this.group = group;
+        this.clients = clients;
+        this.pools = pools;
+        this.listener = listener;
+        this.transport = transport;
+    }
+
+    /** Starts PIBL with access-log lines going to the {@code pibl.access} logger. */
+    public static ProxyServer start(PiblConfig config) throws InterruptedException {
+        return start(config, AccessLog.toLogger(config.logging()));
+    }
+
+    /**
+     * Starts PIBL with the given access log.
+     *
+     * @throws IllegalStateException if a backend host does not resolve or the port cannot be bound
+     */
+    public static ProxyServer start(PiblConfig config, AccessLog accessLog) throws InterruptedException {
+        requireNonNull(config, "config");
+        requireNonNull(accessLog, "accessLog");
+        List<Backend> backends = resolve(config.backends());
+        Transport transport = Transport.current();
+        int threads = config.server().effectiveIoThreads();
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("pibl-io"),
+                transport.ioHandlerFactory());
+        ChannelGroup clients = new DefaultChannelGroup("pibl-clients", GlobalEventExecutor.INSTANCE);
+        UpstreamPools pools = new UpstreamPools(backends, config.upstream(), config.timeouts(), threads,
+                transport.socketChannelClass());
+        ProxySettings settings = new ProxySettings(LoadBalancer.roundRobin(backends), pools,
+                config.server().limits().maxBodySize(), config.timeouts().response().toNanos(),
+                config.upstream().maxTries(), config.upstream().preserveHost());
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannelClass())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ProxyChannelInitializer(config, accessLog, settings, clients));
+        String bind = config.server().bind();
+        int port = config.server().port();
+        Channel listener;
+        try {
+            listener = bootstrap.bind(bind, port).sync().channel();
+        } catch (Exception e) {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw new IllegalStateException("cannot listen on " + bind + ":" + port + ": " + e.getMessage(), e);
+        }
+        ProxyServer server = new ProxyServer(config, group, clients, pools, listener, transport);
+        LOG.info("PIBL listening on {} ({} event loop{}, {}), backends {}", server.address(), threads,
+                threads == 1 ? "" : "s", transport.name().toLowerCase(), backends);
+        return server;
+    }
+
+    private static List<Backend> resolve(List<BackendConfig> configured) {
+        List<Backend> backends = new ArrayList<>(configured.size());
+        for (int i = 0; i < configured.size(); i++) {
+            BackendConfig b = configured.get(i);
+            // Resolved once here, on the starting thread, so no DNS lookup ever runs on an event loop.
+            InetSocketAddress address = new InetSocketAddress(b.host(), b.port());
+            if (address.isUnresolved()) {
+                throw new IllegalStateException("backends[" + i + "].url: " + b.url()
+                        + " (expected: a host that resolves; " + b.host() + " does not)");
+            }
+            String hostHeader = (b.host().indexOf(':') >= 0 ? "[" + b.host() + "]" : b.host())
+                    + (b.port() == 80 ? "" : ":" + b.port());
+            backends.add(new Backend(i, b.name(), address, hostHeader, b.weight()));
+        }
+        return backends;
+    }
+
+    /** The address the listener is bound to (with the real port when the config said 0). */
+    public InetSocketAddress address() {
+        return (InetSocketAddress) listener.localAddress();
+    }
+
+    public int port() {
+        return address().getPort();
+    }
+
+    /** The transport in use. */
+    public Transport transport() {
+        return transport;
+    }
+
+    /** Drains and stops; returns when every thread is released. Idempotent. */
+    public void stop() {
+        if (!stopped.compareAndSet(false, true)) {
+            return;
+        }
+        long drainNanos = config.timeouts().drain().toNanos();
+        LOG.info("PIBL draining: {} client connection(s), up to {} ms", clients.size(),
+                TimeUnit.NANOSECONDS.toMillis(drainNanos));
+        listener.close().syncUninterruptibly();
+        for (Channel ch : clients) {
+            ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(ProxyHandler.DRAIN));
+        }
+        long deadline = System.nanoTime() + drainNanos;
+        while (!clients.isEmpty() && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (!clients.isEmpty()) {
+            LOG.warn("PIBL drain timeout: cutting {} connection(s)", clients.size());
+            clients.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        pools.close();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        LOG.info("PIBL stopped");
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}

@@ -1,0 +1,644 @@
+package dev.pibl.upstream;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.pibl.balance.Backend;
+import dev.pibl.http.Deadline;
+import dev.pibl.http.ErrorResponses;
+import dev.pibl.http.ForwardedHeaders;
+import dev.pibl.http.HopByHopHeaders;
+import dev.pibl.http.ProxyError;
+import dev.pibl.http.RequestIds;
+import dev.pibl.logging.AccessLogHandler;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelConfig;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Ticker;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last stage of the client pipeline: relays each request to a backend and the response back,
+ * streaming both bodies chunk by chunk with backpressure and no aggregation.
+ *
+ * <p>Where it sits: after the codec, access log, timeouts, framing guard and cache stages. What it
+ * sends: request heads and bodies to a backend connection borrowed from the pool of this event
+ * loop; response heads and bodies (and 1xx interim responses) to the client; error responses
+ * ({@link ProxyError}) when no backend answers properly.
+ *
+ * <p>Exchanges run one at a time per connection, so pipelined requests are answered in order: a
+ * request that arrives while another is in flight waits in a small queue with reading paused.
+ * Flow control is by auto-read: reading from one side stops while the other side is unwritable
+ * and resumes on its writability change, so memory per connection stays bounded (about one read
+ * buffer plus the channel's high water mark) whatever the body size.
+ *
+ * <p>Failures: connection failures before any byte of the request body went out are retried on
+ * the next backend (up to {@code maxTries}); otherwise 502. No response head within the response
+ * timeout after the request was sent gives 504. Once a response has started, a failure can only
+ * cut the client connection.
+ *
+ * <p>One instance per client connection; all methods run on its event loop, including the
+ * {@code onUpstream*} callbacks, because backend connections live on the same loop.
+ */
+public final class ProxyHandler extends ChannelInboundHandlerAdapter {
+
+    /** Fired down the pipeline by the server when it starts draining for shutdown. */
+    public static final Object DRAIN = new Object() {
+        @Override
+        public String toString() {
+            return "DRAIN";
+        }
+    };
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProxyHandler.class);
+
+    private final ProxySettings settings;
+    private final ArrayDeque<Object> pending = new ArrayDeque<>(4);
+    private ChannelHandlerContext ctx;
+    private UpstreamPools.LoopPools pools;
+    private AccessLogHandler accessLog;
+    private Deadline responseDeadline;
+    private Ticker ticker;
+    private String clientIp = "-";
+    private Exchange ex;
+    private boolean draining;
+    /** No further request will be served: the connection is closing. */
+    private boolean closing;
+    private boolean processingPending;
+    private boolean upstreamFlushNeeded;
+    /** Inside a client read batch: upstream writes are flushed once, at read-complete. */
+    private boolean inClientRead;
+
+    public ProxyHandler(ProxySettings settings) {
+        this.settings = requireNonNull(settings, "settings");
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.ticker = ctx.executor().ticker();
+        this.pools = settings.pools().forLoop(ctx.channel().eventLoop());
+        this.accessLog = ctx.pipeline().get(AccessLogHandler.class);
+        this.responseDeadline = new Deadline(ctx.executor(), this::responseTimedOut);
+        SocketAddress remote = ctx.channel().remoteAddress();
+        if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            clientIp = inet.getAddress().getHostAddress();
+        }
+    }
+
+    // ---------------------------------------------------------------- client side
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        inClientRead = true;
+        if (closing) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (processingPending || !pending.isEmpty() || !canConsume(msg)) {
+            pending.addLast(msg);
+            ctx.channel().config().setAutoRead(false);
+            return;
+        }
+        consume(msg);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        inClientRead = false;
+        flushUpstream();
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        Exchange e = ex;
+        if (e != null && e.upstream != null) {
+            e.upstream.config().setAutoRead(ctx.channel().isWritable());
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closing = true;
+        responseDeadline.cancel();
+        Exchange e = ex;
+        if (e != null) {
+            closeUpstream(e);
+            finish(e);
+        }
+        releasePending();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == DRAIN) {
+            draining = true;
+            if (ex == null) {
+                closeClient();
+            } else if (!ex.responseStarted) {
+                ex.clientKeepAlive = false;
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("client connection {} failed", ctx.channel(), cause);
+        ctx.close();
+    }
+
+    private boolean canConsume(Object msg) {
+        Exchange e = ex;
+        if (e == null) {
+            return true;
+        }
+        if (msg instanceof HttpRequest) {
+            return false; // the next pipelined request waits for this exchange to finish
+        }
+        return e.upstream != null && !e.requestComplete;
+    }
+
+    private void consume(Object msg) {
+        if (ex == null) {
+            if (msg instanceof HttpRequest request) {
+                startExchange(request);
+            } else {
+                ReferenceCountUtil.release(msg); // leftovers of a request that was already answered
+            }
+            return;
+        }
+        forwardBody((HttpContent) msg);
+    }
+
+    private void processPending() {
+        if (processingPending) {
+            return;
+        }
+        processingPending = true;
+        try {
+            Object msg;
+            while (!closing && (msg = pending.peekFirst()) != null && canConsume(msg)) {
+                pending.pollFirst();
+                consume(msg);
+            }
+        } finally {
+            processingPending = false;
+        }
+        if (!inClientRead) {
+            flushUpstream();
+        }
+        updateClientAutoRead();
+    }
+
+    /** Reads from the client unless queued messages or an unwritable backend say to wait. */
+    private void updateClientAutoRead() {
+        Exchange e = ex;
+        boolean blocked = e != null && !e.requestComplete && (e.upstream == null || !e.upstream.isWritable());
+        boolean want = !closing && pending.isEmpty() && !blocked;
+        ChannelConfig config = ctx.channel().config();
+        if (config.isAutoRead() != want) {
+            config.setAutoRead(want);
+        }
+    }
+
+    // ---------------------------------------------------------------- request path
+
+    private void startExchange(HttpRequest request) {
+        Exchange e = new Exchange(request);
+        ex = e;
+        e.clientKeepAlive = HttpUtil.isKeepAlive(request) && !draining;
+        HttpHeaders headers = request.headers();
+        if (HttpUtil.is100ContinueExpected(request)) {
+            // Answered here, when a backend connection is ready, as nginx does; backends never see it.
+            e.expectContinue = true;
+            headers.remove(HttpHeaderNames.EXPECT);
+        }
+        boolean chunked = HttpUtil.isTransferEncodingChunked(request);
+        HopByHopHeaders.strip(headers);
+        if (chunked) {
+            headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        }
+        ForwardedHeaders.apply(headers, clientIp, request.protocolVersion());
+        // Backend connections are persistent HTTP/1.1 whatever the client spoke.
+        request.setProtocolVersion(HttpVersion.HTTP_1_1);
+        e.upstreamStartNanos = ticker.nanoTime();
+        tryNextBackend(e, null, null);
+    }
+
+    private void tryNextBackend(Exchange e, UpstreamFailure lastFailure, Backend lastBackend) {
+        Backend b = null;
+        if (e.tries < settings.maxTries()) {
+            b = e.tries == 0 ? settings.balancer().next() : settings.balancer().nextExcluding(e.tried);
+        }
+        if (b == null) {
+            fail(e, lastFailure.error(), lastFailure.describe(lastBackend.name()));
+            return;
+        }
+        e.tries++;
+        if (b.index() < 64) {
+            e.tried |= 1L << b.index();
+        }
+        e.backend = b;
+        e.pool = pools.pool(b);
+        if (accessLog != null) {
+            accessLog.noteBackend(b.name());
+        }
+        e.pool.acquire(e);
+    }
+
+    private void attach(Exchange e, Channel upstream) {
+        e.upstream = upstream;
+        UpstreamHandler relay = upstream.pipeline().get(UpstreamHandler.class);
+        e.relay = relay;
+        relay.bind(this);
+        HttpHeaders headers = e.request.headers();
+        if (!settings.preserveHost() || !headers.contains(HttpHeaderNames.HOST)) {
+            headers.set(HttpHeaderNames.HOST, e.backend.hostHeader());
+        }
+        upstream.write(e.request, upstream.voidPromise());
+        if (e.requestComplete) {
+            // A retry of a request whose (empty) body already ended: end it again on this connection.
+            upstream.write(LastHttpContent.EMPTY_LAST_CONTENT, upstream.voidPromise());
+            responseDeadline.arm(settings.responseTimeoutNanos());
+        }
+        upstreamFlushNeeded = true;
+        upstream.config().setAutoRead(ctx.channel().isWritable());
+        if (e.expectContinue && !e.continueSent) {
+            e.continueSent = true;
+            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
+                    Unpooled.EMPTY_BUFFER), ctx.voidPromise());
+        }
+        processPending();
+    }
+
+    private void forwardBody(HttpContent content) {
+        Exchange e = ex;
+        if (content.decoderResult().isFailure()) {
+            content.release();
+            fail(e, ProxyError.MALFORMED_REQUEST, "malformed request body");
+            return;
+        }
+        int n = content.content().readableBytes();
+        e.bodyBytes += n;
+        if (settings.maxBodySize() > 0 && e.bodyBytes > settings.maxBodySize()) {
+            content.release();
+            fail(e, ProxyError.BODY_TOO_LARGE, "request body larger than " + settings.maxBodySize() + " bytes");
+            return;
+        }
+        if (n > 0) {
+            e.requestBodySent = true;
+        }
+        boolean last = content instanceof LastHttpContent;
+        e.upstream.write(content, e.upstream.voidPromise());
+        upstreamFlushNeeded = true;
+        if (last) {
+            e.requestComplete = true;
+            if (!e.responseStarted) {
+                responseDeadline.arm(settings.responseTimeoutNanos());
+            }
+        } else if (!e.upstream.isWritable()) {
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    private void flushUpstream() {
+        if (!upstreamFlushNeeded) {
+            return;
+        }
+        upstreamFlushNeeded = false;
+        Exchange e = ex;
+        if (e != null && e.upstream != null) {
+            e.upstream.flush();
+        }
+    }
+
+    // ---------------------------------------------------------------- response path
+
+    void onUpstreamRead(Channel upstream, Object msg) {
+        Exchange e = ex;
+        if (e == null || e.upstream != upstream) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof HttpResponse response) {
+            if (response.decoderResult().isFailure()) {
+                ReferenceCountUtil.release(msg);
+                upstreamBroke(e, UpstreamFailure.INVALID_RESPONSE, response.decoderResult().cause());
+                return;
+            }
+            onResponseHead(e, response);
+        }
+        if (msg instanceof HttpContent content) {
+            onResponseContent(e, content);
+        }
+    }
+
+    private void onResponseHead(Exchange e, HttpResponse response) {
+        int code = response.status().code();
+        if (code < 200) {
+            onInterimResponse(e, response);
+            return;
+        }
+        e.responseStarted = true;
+        e.upstreamReusable = HttpUtil.isKeepAlive(response);
+        if (e.requestComplete) {
+            responseDeadline.arm(settings.responseTimeoutNanos()); // now bounds the gap between reads
+        }
+        HttpHeaders headers = response.headers();
+        boolean hasLength = headers.contains(HttpHeaderNames.CONTENT_LENGTH);
+        boolean noBody = e.head || code == 204 || code == 304;
+        HopByHopHeaders.strip(headers);
+        if (!noBody && !hasLength) {
+            // Chunked or read-until-close from the backend: chunk it for HTTP/1.1 clients, and for
+            // HTTP/1.0 clients let the end of the connection mark the end of the body.
+            if (e.clientVersion.minorVersion() == 1) {
+                headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            } else {
+                e.clientKeepAlive = false;
+            }
+        }
+        if (!e.requestComplete || draining) {
+            e.clientKeepAlive = false; // the rest of the request body cannot be framed reliably: close after
+        }
+        if (!e.clientKeepAlive) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (e.clientVersion.minorVersion() == 0) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        response.setProtocolVersion(HttpVersion.HTTP_1_1);
+        ctx.write(response, ctx.voidPromise());
+    }
+
+    private void onInterimResponse(Exchange e, HttpResponse response) {
+        e.inInterim = true;
+        int code = response.status().code();
+        // 100 was already answered by us (or never asked for); 101 cannot happen since Upgrade is
+        // never forwarded; HTTP/1.0 clients do not understand 1xx. Relay the rest (102, 103).
+        if (code == 100 || code == 101 || e.clientVersion.minorVersion() == 0) {
+            return;
+        }
+        HopByHopHeaders.strip(response.headers());
+        FullHttpResponse interim = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, response.status(),
+                Unpooled.EMPTY_BUFFER);
+        interim.headers().set(response.headers());
+        ctx.writeAndFlush(interim, ctx.voidPromise());
+    }
+
+    private void onResponseContent(Exchange e, HttpContent content) {
+        if (e.inInterim) {
+            // The decoder ends every 1xx with an empty last content; the interim was relayed whole.
+            if (content instanceof LastHttpContent) {
+                e.inInterim = false;
+            }
+            content.release();
+            return;
+        }
+        if (!(content instanceof LastHttpContent)) {
+            ctx.write(content, ctx.voidPromise());
+            return;
+        }
+        completeExchange(e, (LastHttpContent) content);
+    }
+
+    void onUpstreamReadComplete(Channel upstream) {
+        ctx.flush();
+        if (!ctx.channel().isWritable()) {
+            upstream.config().setAutoRead(false);
+        }
+    }
+
+    void onUpstreamWritabilityChanged() {
+        updateClientAutoRead();
+    }
+
+    private void completeExchange(Exchange e, LastHttpContent last) {
+        responseDeadline.disarm();
+        if (accessLog != null) {
+            accessLog.noteUpstream(ticker.nanoTime() - e.upstreamStartNanos);
+        }
+        releaseUpstream(e, e.upstreamReusable && e.requestComplete);
+        finish(e);
+        if (!e.clientKeepAlive || draining) {
+            closing = true;
+            ctx.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
+            releasePending();
+            return;
+        }
+        ctx.writeAndFlush(last, ctx.voidPromise());
+        processPending();
+    }
+
+    void onUpstreamClosed(Channel upstream, Throwable cause) {
+        Exchange e = ex;
+        if (e == null || e.upstream != upstream) {
+            return;
+        }
+        upstreamBroke(e, UpstreamFailure.CLOSED_BEFORE_RESPONSE, cause);
+    }
+
+    private void upstreamBroke(Exchange e, UpstreamFailure failure, Throwable cause) {
+        Backend backend = e.backend;
+        LOG.warn("backend {} failed during request {}: {}{}", backend.name(), e.requestId, failure.describe(backend.name()),
+                cause == null ? "" : " (" + cause + ")");
+        closeUpstream(e);
+        if (e.responseStarted) {
+            abort(e);
+            return;
+        }
+        responseDeadline.disarm();
+        // The request may have reached the backend: send it again only if that is harmless (an
+        // idempotent method, RFC 9110 §9.2.2) and nothing of its body is lost with the connection.
+        if (!e.requestBodySent && e.idempotent) {
+            tryNextBackend(e, failure, backend);
+            return;
+        }
+        fail(e, failure.error(), failure.describe(backend.name()));
+    }
+
+    private void responseTimedOut() {
+        Exchange e = ex;
+        if (e == null || e.upstream == null) {
+            return;
+        }
+        LOG.warn("backend {} did not answer request {} in time", e.backend.name(), e.requestId);
+        closeUpstream(e);
+        if (e.responseStarted) {
+            abort(e);
+            return;
+        }
+        fail(e, UpstreamFailure.RESPONSE_TIMEOUT.error(), UpstreamFailure.RESPONSE_TIMEOUT.describe(e.backend.name()));
+    }
+
+    // ---------------------------------------------------------------- endings
+
+    private void onAcquireFailed(Exchange e, UpstreamFailure failure, Throwable cause) {
+        LOG.warn("backend {} unavailable for request {}: {}{}", e.backend.name(), e.requestId,
+                failure.describe(e.backend.name()), cause == null ? "" : " (" + cause.getMessage() + ")");
+        if (failure == UpstreamFailure.CONNECT_FAILED || failure == UpstreamFailure.CONNECT_TIMEOUT) {
+            tryNextBackend(e, failure, e.backend);
+            return;
+        }
+        fail(e, failure.error(), failure.describe(e.backend.name()));
+    }
+
+    /** Answers the client with an error for the current exchange (or cuts it if a response started). */
+    private void fail(Exchange e, ProxyError error, String detail) {
+        if (e.responseStarted) {
+            abort(e);
+            return;
+        }
+        responseDeadline.disarm();
+        closeUpstream(e);
+        if (accessLog != null) {
+            accessLog.noteUpstream(ticker.nanoTime() - e.upstreamStartNanos);
+        }
+        finish(e);
+        boolean close = !e.clientKeepAlive || !e.requestComplete || draining;
+        FullHttpResponse response = ErrorResponses.build(ctx.alloc(), error, detail, e.requestId, close);
+        if (close) {
+            closing = true;
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            releasePending();
+            return;
+        }
+        ctx.writeAndFlush(response, ctx.voidPromise());
+        processPending();
+    }
+
+    /** A response already started and cannot be completed: cut the client connection. */
+    private void abort(Exchange e) {
+        closeUpstream(e);
+        finish(e);
+        closeClient();
+    }
+
+    private void closeClient() {
+        closing = true;
+        releasePending();
+        ctx.close();
+    }
+
+    private void finish(Exchange e) {
+        e.finished = true;
+        if (ex == e) {
+            ex = null;
+        }
+    }
+
+    private void releaseUpstream(Exchange e, boolean reusable) {
+        Channel upstream = e.upstream;
+        if (upstream == null) {
+            return;
+        }
+        e.upstream = null;
+        e.relay.unbind();
+        upstream.config().setAutoRead(true); // an idle pooled connection must notice the backend closing it
+        e.pool.release(upstream, reusable);
+    }
+
+    private void closeUpstream(Exchange e) {
+        Channel upstream = e.upstream;
+        if (upstream == null) {
+            return;
+        }
+        e.upstream = null;
+        e.relay.unbind();
+        upstream.close();
+    }
+
+    private void releasePending() {
+        Object msg;
+        while ((msg = pending.pollFirst()) != null) {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    /** One request and its response. Also the pool's waiter for a backend connection. */
+    private final class Exchange implements ConnectionPool.Waiter {
+        final HttpRequest request;
+        final String requestId;
+        final HttpVersion clientVersion;
+        final boolean head;
+        final boolean idempotent;
+        boolean clientKeepAlive;
+        boolean expectContinue;
+        boolean continueSent;
+        boolean requestComplete;
+        boolean requestBodySent;
+        long bodyBytes;
+        boolean responseStarted;
+        boolean inInterim;
+        boolean upstreamReusable;
+        boolean finished;
+        int tries;
+        long tried;
+        long upstreamStartNanos;
+        Backend backend;
+        ConnectionPool pool;
+        Channel upstream;
+        UpstreamHandler relay;
+
+        Exchange(HttpRequest request) {
+            this.request = request;
+            String id = request.headers().get(RequestIds.HEADER);
+            if (id == null) {
+                id = RequestIds.next();
+                request.headers().set(RequestIds.HEADER, id);
+            }
+            this.requestId = id;
+            this.clientVersion = request.protocolVersion();
+            HttpMethod method = request.method();
+            this.head = HttpMethod.HEAD.equals(method);
+            this.idempotent = head || HttpMethod.GET.equals(method) || HttpMethod.PUT.equals(method)
+                    || HttpMethod.DELETE.equals(method) || HttpMethod.OPTIONS.equals(method)
+                    || HttpMethod.TRACE.equals(method);
+        }
+
+        @Override
+        public void acquired(Channel channel) {
+            if (finished || ex != this) {
+                pool.release(channel, true);
+                return;
+            }
+            attach(this, channel);
+        }
+
+        @Override
+        public void acquireFailed(UpstreamFailure failure, Throwable cause) {
+            if (finished || ex != this) {
+                return;
+            }
+            onAcquireFailed(this, failure, cause);
+        }
+
+        @Override
+        public boolean cancelled() {
+            return finished;
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package dev.pibl.upstream;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.pibl.balance.LoadBalancer;
+
+/**
+ * What every {@link ProxyHandler} shares: the balancer, the pools and the settings it applies.
+ * Immutable and thread-safe (the balancer and pools are).
+ *
+ * @param maxBodySize         request bodies larger than this get 413; 0 for no limit
+ * @param responseTimeoutNanos how long to wait for the response head after the request was sent,
+ *                             and between reads of the response; then 504 (or a cut response)
+ * @param maxTries            how many backends one request may try on connection failures
+ * @param preserveHost        send the client's Host unchanged rather than the backend's host:port
+ */
+public record ProxySettings(
+        LoadBalancer balancer,
+        UpstreamPools pools,
+        long maxBodySize,
+        long responseTimeoutNanos,
+        int maxTries,
+        boolean preserveHost) {
+
+    public ProxySettings {
+        requireNonNull(balancer, "balancer");
+        requireNonNull(pools, "pools");
+        if (maxTries < 1) {
+            throw new IllegalArgumentException("maxTries: " + maxTries + " (expected: >= 1)");
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package dev.pibl.upstream;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.pibl.balance.Backend;
+import dev.pibl.config.TimeoutsConfig;
+import dev.pibl.config.UpstreamConfig;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * All backend connection pools: one {@link ConnectionPool} per event loop per backend, so an
+ * inbound connection always borrows an upstream connection that lives on its own event loop.
+ *
+ * <p>{@link #forLoop} is called once per client connection (from its event loop) and the result
+ * cached by the connection; everything after that is confined to the event loop. {@link #close}
+ * may be called from any thread.
+ */
+public final class UpstreamPools {
+
+    /** Upstream pipeline names. */
+    static final String CODEC = "upstream-codec";
+    static final String RELAY = "upstream-relay";
+
+    private final List<Backend> backends;
+    private final Class<? extends Channel> channelClass;
+    private final int maxConnectionsPerLoop;
+    private final int maxPending;
+    private final long pendingTimeoutNanos;
+    private final long idleTimeoutNanos;
+    private final int connectTimeoutMillis;
+    private final ConcurrentHashMap<EventLoop, LoopPools> loops = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    /**
+     * @param eventLoops how many event loops share {@code upstream.max-connections}
+     * @param channelClass the client socket channel class matching the event loops' transport
+     */
+    public UpstreamPools(List<Backend> backends, UpstreamConfig upstream, TimeoutsConfig timeouts, int eventLoops,
+            Class<? extends Channel> channelClass) {
+        this.backends = List.copyOf(requireNonNull(backends, "backends"));
+        this.channelClass = requireNonNull(channelClass, "channelClass");
+        this.maxConnectionsPerLoop = Math.max(1, (upstream.maxConnections() + eventLoops - 1) / eventLoops);
+        this.maxPending = upstream.maxPending();
+        this.pendingTimeoutNanos = upstream.pendingTimeout().toNanos();
+        this.idleTimeoutNanos = timeouts.upstreamIdle().toNanos();
+        this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, timeouts.connect().toMillis());
+    }
+
+    /** The pools of {@code loop}; call on that loop. */
+    LoopPools forLoop(EventLoop loop) {
+        return loops.computeIfAbsent(loop, this::newLoopPools);
+    }
+
+    private LoopPools newLoopPools(EventLoop loop) {
+        ConnectionPool[] pools = new ConnectionPool[backends.size()];
+        for (Backend b : backends) {
+            Bootstrap bootstrap = new Bootstrap()
+                    .group(loop)
+                    .channel(channelClass)
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.SO_KEEPALIVE, true)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
+                    .handler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            ch.pipeline()
+                                    .addLast(CODEC, new HttpClientCodec(new HttpDecoderConfig()
+                                            .setMaxInitialLineLength(16 * 1024)
+                                            .setMaxHeaderSize(64 * 1024)
+                                            .setMaxChunkSize(64 * 1024), false, false))
+                                    .addLast(RELAY, new UpstreamHandler());
+                        }
+                    });
+            pools[b.index()] = new ConnectionPool(b, loop, bootstrap, maxConnectionsPerLoop, maxPending,
+                    pendingTimeoutNanos, idleTimeoutNanos);
+        }
+        LoopPools lp = new LoopPools(pools);
+        long sweep = Math.max(TimeUnit.MILLISECONDS.toNanos(100), Math.min(idleTimeoutNanos / 2, TimeUnit.SECONDS.toNanos(1)));
+        lp.sweeper = loop.scheduleAtFixedRate(lp::evictIdle, sweep, sweep, TimeUnit.NANOSECONDS);
+        if (closed) {
+            loop.execute(lp::close);
+        }
+        return lp;
+    }
+
+    /**
+     * Closes every pool: idle connections now, lent ones when their exchange ends. Waits (bounded)
+     * until each event loop has done so.
+     */
+    public void close() {
+        closed = true;
+        CountDownLatch done = new CountDownLatch(loops.size());
+        loops.forEach((loop, lp) -> {
+            if (loop.isShuttingDown()) {
+                done.countDown();
+                return;
+            }
+            loop.execute(() -> {
+                lp.close();
+                done.countDown();
+            });
+        });
+        try {
+            done.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The pools of one event loop, indexed by backend. Confined to that loop. */
+    static final class LoopPools {
+        private final ConnectionPool[] pools;
+        ScheduledFuture<?> sweeper;
+
+        LoopPools(ConnectionPool[] pools) {
+            this.pools = pools;
+        }
+
+        ConnectionPool pool(Backend backend) {
+            return pools[backend.index()];
+        }
+
+        void evictIdle() {
+            for (ConnectionPool p : pools) {
+                p.evictIdle();
+            }
+        }
+
+        void close() {
+            if (sweeper != null) {
+                sweeper.cancel(false);
+            }
+            for (ConnectionPool p : pools) {
+                p.close();
+            }
+        }
+    }
+}

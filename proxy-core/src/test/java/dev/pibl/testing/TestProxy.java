@@ -1,0 +1,169 @@
+package dev.pibl.testing;
+
+import dev.pibl.config.BackendConfig;
+import dev.pibl.config.BalancingConfig;
+import dev.pibl.config.CacheConfig;
+import dev.pibl.config.LimitsConfig;
+import dev.pibl.config.LoggingConfig;
+import dev.pibl.config.PiblConfig;
+import dev.pibl.config.ServerConfig;
+import dev.pibl.config.TimeoutsConfig;
+import dev.pibl.config.UpstreamConfig;
+import dev.pibl.logging.AccessLog;
+import dev.pibl.server.ProxyServer;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A PIBL instance for end-to-end tests: listens on 127.0.0.1 and an ephemeral port, in front of
+ * the given backends, and keeps every access-log line in memory for assertions.
+ */
+public final class TestProxy implements AutoCloseable {
+
+    private final ProxyServer server;
+    private final List<String> accessLog;
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    private TestProxy(ProxyServer server, List<String> accessLog) {
+        this.server = server;
+        this.accessLog = accessLog;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public ProxyServer server() {
+        return server;
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    /** Access-log lines written so far, oldest first. */
+    public List<String> accessLog() {
+        return accessLog;
+    }
+
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + path))
+                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+
+    /** Settings for a test proxy; defaults are the documented ones, with short timeouts. */
+    public static final class Builder {
+        private final List<BackendConfig> backends = new ArrayList<>();
+        private int ioThreads = 2;
+        private Duration connect = Duration.ofSeconds(2);
+        private Duration response = Duration.ofSeconds(30);
+        private Duration clientHeader = Duration.ofSeconds(10);
+        private Duration idle = Duration.ofSeconds(60);
+        private Duration upstreamIdle = Duration.ofSeconds(30);
+        private Duration drain = Duration.ofSeconds(5);
+        private int maxTries = 3;
+        private int maxConnections = 1024;
+        private long maxBody;
+        private boolean preserveHost = true;
+        private LoggingConfig.Detail detail = LoggingConfig.Detail.SUMMARY;
+        private LoggingConfig.Format format = LoggingConfig.Format.TEXT;
+
+        public Builder backend(TestBackend backend) {
+            return backend(backend.name(), backend.port(), 1);
+        }
+
+        public Builder backend(String name, int port, int weight) {
+            backends.add(new BackendConfig(name, "127.0.0.1", port, weight));
+            return this;
+        }
+
+        public Builder ioThreads(int n) {
+            ioThreads = n;
+            return this;
+        }
+
+        public Builder responseTimeout(Duration d) {
+            response = d;
+            return this;
+        }
+
+        public Builder clientHeaderTimeout(Duration d) {
+            clientHeader = d;
+            return this;
+        }
+
+        public Builder idleTimeout(Duration d) {
+            idle = d;
+            return this;
+        }
+
+        public Builder drainTimeout(Duration d) {
+            drain = d;
+            return this;
+        }
+
+        public Builder maxTries(int n) {
+            maxTries = n;
+            return this;
+        }
+
+        public Builder maxConnections(int n) {
+            maxConnections = n;
+            return this;
+        }
+
+        public Builder maxBody(long bytes) {
+            maxBody = bytes;
+            return this;
+        }
+
+        public Builder preserveHost(boolean b) {
+            preserveHost = b;
+            return this;
+        }
+
+        public Builder logHeaders() {
+            detail = LoggingConfig.Detail.HEADERS;
+            return this;
+        }
+
+        public Builder jsonLog() {
+            format = LoggingConfig.Format.JSON;
+            return this;
+        }
+
+        public PiblConfig config() {
+            return new PiblConfig(
+                    new ServerConfig(0, "127.0.0.1", ioThreads, new LimitsConfig(8192, 16384, 100, maxBody)),
+                    backends,
+                    new BalancingConfig(BalancingConfig.Policy.ROUND_ROBIN),
+                    new TimeoutsConfig(connect, response, clientHeader, idle, upstreamIdle, drain),
+                    new UpstreamConfig(maxConnections, 1024, Duration.ofSeconds(5), maxTries, preserveHost),
+                    new CacheConfig(false, Duration.ofSeconds(60), Path.of("cache"), 1 << 20, 1 << 20, 1 << 16),
+                    new LoggingConfig(Path.of("logs/access.log"), false, format, detail));
+        }
+
+        public TestProxy start() throws InterruptedException {
+            List<String> lines = new CopyOnWriteArrayList<>();
+            PiblConfig config = config();
+            AccessLog log = new AccessLog(config.logging().format(), config.logging().detail(), Clock.systemUTC(),
+                    lines::add);
+            return new TestProxy(ProxyServer.start(config, log), lines);
+        }
+    }
+}
