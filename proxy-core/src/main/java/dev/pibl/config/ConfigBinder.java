@@ -1,0 +1,308 @@
+package dev.pibl.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Walks a {@link YamlTree} section by section into a {@link PiblConfig}: the schema, its defaults
+ * and its ranges live here and nowhere else.
+ *
+ * <p>Every problem goes to {@link Problems} and the binding carries on with the default in its
+ * place, so the result is only meaningful when no problem was reported. Used on the loading
+ * thread only.
+ */
+final class ConfigBinder {
+
+    private static final List<String> ROOT_KEYS =
+            List.of("server", "backends", "balancing", "timeouts", "upstream", "cache", "logging");
+    private static final List<String> SERVER_KEYS = List.of("port", "bind", "io-threads", "limits");
+    private static final List<String> LIMITS_KEYS =
+            List.of("max-request-line", "max-header-size", "max-headers", "max-body-size");
+    private static final List<String> BACKEND_KEYS = List.of("name", "url", "weight");
+    private static final List<String> BALANCING_KEYS = List.of("policy");
+    private static final List<String> TIMEOUTS_KEYS =
+            List.of("connect", "response", "client-header", "idle", "upstream-idle", "drain");
+    private static final List<String> UPSTREAM_KEYS =
+            List.of("max-connections", "max-pending", "pending-timeout", "max-tries", "preserve-host");
+    private static final List<String> CACHE_KEYS =
+            List.of("enabled", "default-ttl", "directory", "memory-size", "disk-size", "max-object-size");
+    private static final List<String> LOGGING_KEYS = List.of("file", "stdout", "format", "detail");
+
+    private static final String PORT_EXPECTED = "an integer from 1 to 65535";
+    private static final String URL_EXPECTED = "http://host:port";
+
+    private static final long KIB = 1024;
+    private static final long MIB = 1024 * KIB;
+    private static final long GIB = 1024 * MIB;
+    private static final Duration MAX_TIMEOUT = Duration.ofDays(1);
+    private static final String TIMEOUT_RANGE = "a duration from 1ms to 1d";
+    private static final String HEAD_LIMIT_RANGE = "a size from 256B to 1MiB";
+
+    private static final Pattern BACKEND_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final String LABEL = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
+    private static final Pattern HOST_NAME = Pattern.compile(LABEL + "(\\." + LABEL + ")*");
+    private static final Pattern DIGITS_AND_DOTS = Pattern.compile("[0-9.]+");
+    private static final String OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
+    private static final Pattern IPV4 = Pattern.compile(OCTET + "(\\." + OCTET + "){3}");
+    // Shape only (hex digits, colons, an embedded IPv4 tail, a zone); the bind itself is the real test.
+    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(%[A-Za-z0-9_.-]+)?");
+
+    private final YamlTree tree;
+    private final Problems problems;
+
+    ConfigBinder(YamlTree tree, Problems problems) {
+        this.tree = tree;
+        this.problems = problems;
+    }
+
+    /** Binds the whole document; meaningful only if {@link Problems#isEmpty()} afterwards. */
+    PiblConfig bind() {
+        JsonNode root = tree.root();
+        if (!root.isMissingNode() && !root.isNull() && !root.isObject()) {
+            // Not a configuration at all: the messages per section would only be noise.
+            problems.report(tree.lineOf(""), "", Problems.render(root),
+                    "a mapping with keys " + String.join(", ", ROOT_KEYS));
+            return null;
+        }
+        Section top = Section.of(tree, problems, "", root, ROOT_KEYS);
+        return new PiblConfig(
+                server(top.section("server", SERVER_KEYS)),
+                backends(top),
+                balancing(top.section("balancing", BALANCING_KEYS)),
+                timeouts(top.section("timeouts", TIMEOUTS_KEYS)),
+                upstream(top.section("upstream", UPSTREAM_KEYS)),
+                cache(top.section("cache", CACHE_KEYS)),
+                logging(top.section("logging", LOGGING_KEYS)));
+    }
+
+    private static ServerConfig server(Section s) {
+        // 0 (any free port) is accepted but left out of the message: it is for tests, not operators.
+        int port = s.integer("port", 8080, 0, 65535, PORT_EXPECTED);
+        String bind = s.text("bind", "0.0.0.0", ConfigBinder::isHost, "an IP address or host name, such as 0.0.0.0");
+        int ioThreads = s.integer("io-threads", 0, 0, 256);
+        return new ServerConfig(port, bind, ioThreads, limits(s.section("limits", LIMITS_KEYS)));
+    }
+
+    private static LimitsConfig limits(Section s) {
+        return new LimitsConfig(
+                (int) s.size("max-request-line", 8 * KIB, 256, MIB, HEAD_LIMIT_RANGE),
+                (int) s.size("max-header-size", 16 * KIB, 256, MIB, HEAD_LIMIT_RANGE),
+                s.integer("max-headers", 100, 1, 10_000),
+                s.size("max-body-size", 0, 0, Long.MAX_VALUE, DataSizes.EXPECTED));
+    }
+
+    private List<BackendConfig> backends(Section top) {
+        JsonNode list = top.get("backends");
+        if (list == null) {
+            top.fail("backends", "missing", "at least one backend");
+            return List.of();
+        }
+        if (!list.isArray() || list.isEmpty()) {
+            top.fail("backends", "at least one backend");
+            return List.of();
+        }
+        List<BackendConfig> backends = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < list.size(); i++) {
+            String path = "backends[" + i + "]";
+            JsonNode item = list.get(i);
+            if (!item.isObject()) {
+                // Even an empty item ("-" alone) is a mistake here: a backend needs its url.
+                problems.report(tree.lineOf(path), path, Problems.render(item),
+                        "a mapping with keys " + String.join(", ", BACKEND_KEYS));
+                continue;
+            }
+            Section s = Section.of(tree, problems, path, item, BACKEND_KEYS);
+            BackendConfig backend = backend(s);
+            if (backend == null) {
+                continue;
+            }
+            if (!names.add(backend.name())) {
+                s.fail("name", backend.name(), "a name not used by another backend");
+                continue;
+            }
+            backends.add(backend);
+        }
+        return backends;
+    }
+
+    /** One backend, or {@code null} when its url or name is unusable (already reported). */
+    private static BackendConfig backend(Section s) {
+        // Read in the order of the keys, so problems on one line (flow style) come in that order.
+        String name = s.text("name", null, n -> BACKEND_NAME.matcher(n).matches(),
+                "1 to 64 letters, digits, '.', '_' or '-'");
+        String url = s.text("url", null, u -> parseUrl(u) != null, URL_EXPECTED);
+        int weight = s.integer("weight", 1, 1, 1000);
+        if (url == null) {
+            if (!s.failed("url")) {
+                s.fail("url", "missing", URL_EXPECTED);
+            }
+            return null;
+        }
+        if (s.failed("name")) {
+            return null;
+        }
+        BackendConfig parsed = parseUrl(url);
+        // An unnamed backend goes by its address in logs, as an nginx upstream server does.
+        String effectiveName = name != null ? name : parsed.url().substring("http://".length());
+        return new BackendConfig(effectiveName, parsed.host(), parsed.port(), weight);
+    }
+
+    /**
+     * {@code http://host[:port][/]} as a backend with a placeholder name, or {@code null} for
+     * anything else: other schemes, user info, a path, a query or a fragment all mean the operator
+     * expects something this proxy does not do.
+     */
+    private static BackendConfig parseUrl(String url) {
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            return null;
+        }
+        if (uri.getScheme() == null || !uri.getScheme().toLowerCase(Locale.ROOT).equals("http")
+                || uri.getHost() == null || uri.getRawUserInfo() != null
+                || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            return null;
+        }
+        String path = uri.getRawPath();
+        if (path != null && !path.isEmpty() && !path.equals("/")) {
+            return null;
+        }
+        int port = uri.getPort() == -1 ? 80 : uri.getPort();
+        if (port < 1 || port > 65535) {
+            return null;
+        }
+        String host = uri.getHost();
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return new BackendConfig("", host, port, 1);
+    }
+
+    private static BalancingConfig balancing(Section s) {
+        Map<String, BalancingConfig.Policy> policies = new LinkedHashMap<>();
+        for (BalancingConfig.Policy policy : BalancingConfig.Policy.values()) {
+            policies.put(policy.yamlName(), policy);
+        }
+        String expected = choices(policies.keySet());
+        JsonNode value = s.get("policy");
+        if (value != null && value.isTextual() && value.asText().equals("score")) {
+            // Named in the design, so operators will try it: say it is coming rather than unknown.
+            s.fail("policy", expected + "; score-based balancing is not available yet");
+            return new BalancingConfig(BalancingConfig.Policy.ROUND_ROBIN);
+        }
+        return new BalancingConfig(s.choice("policy", BalancingConfig.Policy.ROUND_ROBIN, policies, expected));
+    }
+
+    private static TimeoutsConfig timeouts(Section s) {
+        return new TimeoutsConfig(
+                timeout(s, "connect", Duration.ofSeconds(2)),
+                timeout(s, "response", Duration.ofSeconds(30)),
+                timeout(s, "client-header", Duration.ofSeconds(10)),
+                timeout(s, "idle", Duration.ofSeconds(60)),
+                timeout(s, "upstream-idle", Duration.ofSeconds(30)),
+                timeout(s, "drain", Duration.ofSeconds(20)));
+    }
+
+    private static Duration timeout(Section s, String key, Duration defaultValue) {
+        return s.duration(key, defaultValue, Duration.ofMillis(1), MAX_TIMEOUT, TIMEOUT_RANGE);
+    }
+
+    private static UpstreamConfig upstream(Section s) {
+        return new UpstreamConfig(
+                s.integer("max-connections", 1024, 1, 100_000),
+                s.integer("max-pending", 1024, 0, 100_000),
+                s.duration("pending-timeout", Duration.ofSeconds(5), Duration.ofMillis(1), null,
+                        "a duration greater than 0"),
+                s.integer("max-tries", 3, 1, 10),
+                s.bool("preserve-host", true));
+    }
+
+    private static CacheConfig cache(Section s) {
+        boolean enabled = s.bool("enabled", true);
+        Duration defaultTtl = s.duration("default-ttl", Duration.ofSeconds(60), Duration.ZERO, null, Durations.EXPECTED);
+        Path directory = path(s, "directory", "cache", "a directory path");
+        long memorySize = s.size("memory-size", 256 * MIB, 1, Long.MAX_VALUE, "a size greater than 0");
+        long diskSize = s.size("disk-size", GIB, 1, Long.MAX_VALUE, "a size greater than 0");
+        long maxObjectSize = s.size("max-object-size", 8 * MIB, 1, Long.MAX_VALUE, "a size greater than 0");
+        // An object is first buffered in memory, so one larger than the whole memory tier could never be kept.
+        if (maxObjectSize > memorySize && !s.failed("memory-size") && !s.failed("max-object-size")) {
+            // Blame the key the operator wrote: the other one may be a default they never saw.
+            if (s.get("max-object-size") != null) {
+                s.fail("max-object-size", "a size no larger than cache.memory-size, " + DataSizes.format(memorySize));
+            } else {
+                s.fail("memory-size", "a size no smaller than cache.max-object-size, " + DataSizes.format(maxObjectSize));
+            }
+        }
+        return new CacheConfig(enabled, defaultTtl, directory, memorySize, diskSize, maxObjectSize);
+    }
+
+    private static LoggingConfig logging(Section s) {
+        Map<String, LoggingConfig.Format> formats = new LinkedHashMap<>();
+        formats.put("text", LoggingConfig.Format.TEXT);
+        formats.put("json", LoggingConfig.Format.JSON);
+        Map<String, LoggingConfig.Detail> details = new LinkedHashMap<>();
+        details.put("summary", LoggingConfig.Detail.SUMMARY);
+        details.put("headers", LoggingConfig.Detail.HEADERS);
+        return new LoggingConfig(
+                path(s, "file", "logs/access.log", "a file path"),
+                s.bool("stdout", true),
+                s.choice("format", LoggingConfig.Format.TEXT, formats, choices(formats.keySet())),
+                s.choice("detail", LoggingConfig.Detail.SUMMARY, details, choices(details.keySet())));
+    }
+
+    private static Path path(Section s, String key, String defaultValue, String expected) {
+        return Path.of(s.text(key, defaultValue, ConfigBinder::isPath, expected));
+    }
+
+    private static boolean isPath(String text) {
+        if (text.isBlank()) {
+            return false;
+        }
+        try {
+            Path.of(text);
+            return true;
+        } catch (InvalidPathException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Whether {@code text} looks like an IP literal or a host name. Checked by shape only: the
+     * loader never resolves names, so {@code --check} gives the same answer offline.
+     */
+    private static boolean isHost(String text) {
+        if (text.indexOf(':') >= 0) {
+            return IPV6.matcher(text).matches();
+        }
+        if (DIGITS_AND_DOTS.matcher(text).matches()) {
+            return IPV4.matcher(text).matches();
+        }
+        return text.length() <= 253 && HOST_NAME.matcher(text).matches();
+    }
+
+    /** "a", "a or b", "one of a, b, c": how a message lists the accepted spellings. */
+    private static String choices(Set<String> names) {
+        List<String> list = List.copyOf(names);
+        if (list.size() == 1) {
+            return list.get(0);
+        }
+        if (list.size() == 2) {
+            return list.get(0) + " or " + list.get(1);
+        }
+        return "one of " + String.join(", ", list);
+    }
+}

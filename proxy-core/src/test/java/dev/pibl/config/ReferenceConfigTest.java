@@ -1,0 +1,99 @@
+package dev.pibl.config;
+
+import static dev.pibl.config.Configs.parse;
+import static dev.pibl.config.Configs.problems;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The shipped config/pibl.yaml and the defaults it documents. */
+class ReferenceConfigTest {
+
+    private static final Path REFERENCE = Path.of("../config/pibl.yaml");
+
+    @Test
+    void referenceFileParsesToTheDocumentedDefaults() throws ConfigException {
+        PiblConfig c = ConfigLoader.load(REFERENCE);
+
+        assertThat(c.server()).isEqualTo(new ServerConfig(8080, "0.0.0.0", 0,
+                new LimitsConfig(8 * 1024, 16 * 1024, 100, 0)));
+        assertThat(c.backends()).containsExactly(
+                new BackendConfig("node-1", "127.0.0.1", 9001, 1),
+                new BackendConfig("node-2", "127.0.0.1", 9002, 1),
+                new BackendConfig("node-3", "127.0.0.1", 9003, 1));
+        assertThat(c.balancing().policy()).isEqualTo(BalancingConfig.Policy.ROUND_ROBIN);
+        assertThat(c.timeouts()).isEqualTo(new TimeoutsConfig(Duration.ofSeconds(2), Duration.ofSeconds(30),
+                Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(20)));
+        assertThat(c.upstream()).isEqualTo(new UpstreamConfig(1024, 1024, Duration.ofSeconds(5), 3, true));
+        assertThat(c.cache()).isEqualTo(new CacheConfig(true, Duration.ofSeconds(60), Path.of("cache"),
+                256L << 20, 1L << 30, 8L << 20));
+        assertThat(c.logging()).isEqualTo(new LoggingConfig(Path.of("logs/access.log"), true,
+                LoggingConfig.Format.TEXT, LoggingConfig.Detail.SUMMARY));
+    }
+
+    @Test
+    void referenceFileStatesExactlyTheBuiltInDefaults() throws ConfigException {
+        PiblConfig onlyBackends = parse("backends:\n"
+                + "  - { name: node-1, url: \"http://127.0.0.1:9001\" }\n"
+                + "  - { name: node-2, url: \"http://127.0.0.1:9002\" }\n"
+                + "  - { name: node-3, url: \"http://127.0.0.1:9003\" }\n");
+
+        assertThat(ConfigLoader.load(REFERENCE)).isEqualTo(onlyBackends);
+    }
+
+    @Test
+    void emptyDocumentFailsOnlyBecauseBackendsAreMissing() {
+        String expected = "pibl.yaml: backends: missing (expected: at least one backend)";
+
+        assertThat(problems("")).containsExactly(expected);
+        assertThat(problems("# nothing but a comment\n")).containsExactly(expected);
+        assertThat(problems("server:\ncache:\n")).containsExactly(expected);
+    }
+
+    @Test
+    void unreadableFileNamesThePathAsGiven() {
+        ConfigException e = catchThrowableOfType(ConfigException.class,
+                () -> ConfigLoader.load(Path.of("no/such/pibl.yaml")));
+
+        assertThat(e.problems()).containsExactly(
+                Path.of("no/such/pibl.yaml") + ": no such file (expected: a readable YAML file)");
+    }
+
+    @Test
+    void backendUrlMayOmitPortAndNameAndUseIpv6() throws ConfigException {
+        PiblConfig c = parse("backends:\n"
+                + "  - url: http://localhost\n"
+                + "  - url: \"http://[::1]:9001/\"\n"
+                + "  - { url: \"HTTP://app.internal:8080\", weight: 1000 }\n");
+
+        assertThat(c.backends()).containsExactly(
+                new BackendConfig("localhost:80", "localhost", 80, 1),
+                new BackendConfig("[::1]:9001", "::1", 9001, 1),
+                new BackendConfig("app.internal:8080", "app.internal", 8080, 1000));
+        assertThat(c.backends().get(1).url()).isEqualTo("http://[::1]:9001");
+    }
+
+    @Test
+    void everyKeyCanBeSet() throws ConfigException {
+        PiblConfig c = parse(Configs.ONE_BACKEND
+                + "server: { port: 0, bind: \"::\", io-threads: 4,\n"
+                + "  limits: { max-request-line: 256B, max-header-size: 1MiB, max-headers: 10000, max-body-size: 10MB } }\n"
+                + "timeouts: { connect: 250ms, response: 1d, client-header: 1s, idle: 5m, upstream-idle: 1h, drain: 1ms }\n"
+                + "upstream: { max-connections: 1, max-pending: 0, pending-timeout: 1ms, max-tries: 10, preserve-host: false }\n"
+                + "cache: { enabled: false, default-ttl: 0, directory: /var/cache/pibl, memory-size: 1024,"
+                + " disk-size: 1TB, max-object-size: 1KiB }\n"
+                + "logging: { file: /var/log/pibl/access.log, stdout: false, format: json, detail: headers }\n");
+
+        assertThat(c.server()).isEqualTo(new ServerConfig(0, "::", 4, new LimitsConfig(256, 1 << 20, 10000, 10_000_000)));
+        assertThat(c.timeouts()).isEqualTo(new TimeoutsConfig(Duration.ofMillis(250), Duration.ofDays(1),
+                Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofMillis(1)));
+        assertThat(c.upstream()).isEqualTo(new UpstreamConfig(1, 0, Duration.ofMillis(1), 10, false));
+        assertThat(c.cache()).isEqualTo(new CacheConfig(false, Duration.ZERO, Path.of("/var/cache/pibl"),
+                1024, 1_000_000_000_000L, 1024));
+        assertThat(c.logging()).isEqualTo(new LoggingConfig(Path.of("/var/log/pibl/access.log"), false,
+                LoggingConfig.Format.JSON, LoggingConfig.Detail.HEADERS));
+    }
+}
