@@ -354,6 +354,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
             onResponseHead(e, response);
         }
         if (msg instanceof HttpContent content) {
+            if (e.responseStarted && e.requestComplete) {
+                responseDeadline.arm(settings.responseTimeoutNanos()); // bounds the gap between reads
+            }
             onResponseContent(e, content);
         }
     }
