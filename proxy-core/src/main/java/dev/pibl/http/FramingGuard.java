@@ -50,6 +50,11 @@ public final class FramingGuard extends ChannelInboundHandlerAdapter {
             Rejection rejection = check(request);
             if (rejection != null) {
                 rejected = true;
+                if (!ctx.channel().isActive()) {
+                    // A half-sent head decoded as the connection closed: nobody is left to answer.
+                    ReferenceCountUtil.release(msg);
+                    return;
+                }
                 String requestId = requestId(request);
                 ReferenceCountUtil.release(msg);
                 ctx.writeAndFlush(ErrorResponses.build(ctx.alloc(), rejection.error, rejection.detail, requestId, true))

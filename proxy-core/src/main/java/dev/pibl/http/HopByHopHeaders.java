@@ -3,6 +3,7 @@ package dev.pibl.http;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -54,13 +55,23 @@ public final class HopByHopHeaders {
     }
 
     private static void removeProxyHeaders(HttpHeaders headers) {
-        // Few requests carry Proxy-* headers; iterate only names, and remove only when one is found.
+        // Few requests carry Proxy-* headers: look at names only, and collect before removing
+        // because header iterators do not support removal.
+        List<String> found = null;
         Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence();
         while (it.hasNext()) {
             CharSequence name = it.next().getKey();
             if (name.length() > PROXY_PREFIX.length()
                     && AsciiString.regionMatches(name, true, 0, PROXY_PREFIX, 0, PROXY_PREFIX.length())) {
-                it.remove();
+                if (found == null) {
+                    found = new ArrayList<>(2);
+                }
+                found.add(name.toString());
+            }
+        }
+        if (found != null) {
+            for (int i = 0; i < found.size(); i++) {
+                headers.remove(found.get(i));
             }
         }
     }

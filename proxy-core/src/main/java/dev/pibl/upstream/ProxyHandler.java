@@ -168,7 +168,11 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.debug("client connection {} failed", ctx.channel(), cause);
+        if (cause instanceof java.io.IOException) {
+            LOG.debug("client connection {} failed: {}", ctx.channel(), cause.toString()); // resets are routine
+        } else {
+            LOG.warn("client connection {} failed", ctx.channel(), cause);
+        }
         ctx.close();
     }
 
@@ -521,6 +525,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
             accessLog.noteUpstream(ticker.nanoTime() - e.upstreamStartNanos);
         }
         finish(e);
+        discardQueuedBody(e);
         boolean close = !e.clientKeepAlive || !e.requestComplete || draining;
         FullHttpResponse response = ErrorResponses.build(ctx.alloc(), error, detail, e.requestId, close);
         if (close) {
@@ -572,6 +577,20 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         e.upstream = null;
         e.relay.unbind();
         upstream.close();
+    }
+
+    /**
+     * Drops the failed request's body parts already queued; if its end is among them the request
+     * is complete and the connection can carry the next one.
+     */
+    private void discardQueuedBody(Exchange e) {
+        Object msg;
+        while (!e.requestComplete && (msg = pending.peekFirst()) instanceof HttpContent
+                && !(msg instanceof HttpRequest)) {
+            pending.pollFirst();
+            e.requestComplete = msg instanceof LastHttpContent;
+            ReferenceCountUtil.release(msg);
+        }
     }
 
     private void releasePending() {

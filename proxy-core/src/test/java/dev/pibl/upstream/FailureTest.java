@@ -1,0 +1,116 @@
+package dev.pibl.upstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pibl.testing.RawHttp;
+import dev.pibl.testing.TestBackend;
+import dev.pibl.testing.TestProxy;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** What clients see when backends refuse, are slow, or when the client itself is slow. */
+class FailureTest {
+
+    /** A port nothing listens on: connections to it are refused. */
+    static int deadPort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
+    void aRefusingBackendIsSkippedForTheNextOne() throws Exception {
+        try (TestBackend live = TestBackend.start("live");
+             TestProxy proxy = TestProxy.builder().backend("dead", deadPort(), 1).backend(live).start()) {
+            for (int i = 0; i < 4; i++) {
+                var r = proxy.get("/");
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(r.body()).isEqualTo("live");
+            }
+            assertThat(proxy.accessLog()).allMatch(line -> line.contains("backend=live"));
+        }
+    }
+
+    @Test
+    void whenEveryBackendRefusesTheClientGets502WithTheRequestIdOfTheLogLine() throws Exception {
+        try (TestProxy proxy = TestProxy.builder().backend("a", deadPort(), 1).backend("b", deadPort(), 1).start();
+             RawHttp client = new RawHttp(proxy.port())) {
+            RawHttp.Response r = client.send("GET /x HTTP/1.1\r\nHost: t\r\n\r\n").read();
+            assertThat(r.status()).isEqualTo(502);
+            String id = r.header("X-Request-Id");
+            assertThat(r.bodyText()).contains("502 Bad Gateway").contains("request-id: " + id);
+            assertThat(proxy.accessLog()).singleElement().asString().contains(id).contains("\" 502 ");
+            // The request was complete, so the connection stays usable.
+            assertThat(client.send("GET /y HTTP/1.1\r\nHost: t\r\n\r\n").read().status()).isEqualTo(502);
+        }
+    }
+
+    @Test
+    void aBackendTooSlowToAnswerGives504() throws Exception {
+        TestBackend.Responder slow = (ctx, req, b) -> ctx.executor().schedule(
+                () -> b.reply(ctx, req, HttpResponseStatus.OK, "late"), 5, TimeUnit.SECONDS);
+        try (TestBackend backend = TestBackend.start("slow", slow);
+             TestProxy proxy = TestProxy.builder().backend(backend).responseTimeout(Duration.ofMillis(300)).start();
+             RawHttp client = new RawHttp(proxy.port())) {
+            long start = System.nanoTime();
+            RawHttp.Response r = client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n").read();
+            assertThat(r.status()).isEqualTo(504);
+            assertThat(r.bodyText()).contains("slow");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+        }
+    }
+
+    @Test
+    void aClientTooSlowToSendItsHeadGets408AndIsClosed() throws Exception {
+        try (TestBackend backend = TestBackend.start("node-1");
+             TestProxy proxy = TestProxy.builder().backend(backend).clientHeaderTimeout(Duration.ofMillis(300)).start();
+             RawHttp client = new RawHttp(proxy.port())) {
+            RawHttp.Response r = client.send("GET / HTTP/1.1\r\nHost: t\r\nX-Slow: ").read();
+            assertThat(r.status()).isEqualTo(408);
+            assertThat(client.closedByPeer()).isTrue();
+            assertThat(backend.requests()).isEmpty();
+            assertThat(proxy.accessLog()).singleElement().asString().contains("\" 408 ");
+        }
+    }
+
+    @Test
+    void anIdleKeepAliveConnectionIsClosedSilently() throws Exception {
+        try (TestBackend backend = TestBackend.start("node-1");
+             TestProxy proxy = TestProxy.builder().backend(backend).idleTimeout(Duration.ofMillis(300)).start();
+             RawHttp client = new RawHttp(proxy.port())) {
+            assertThat(client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n").read().status()).isEqualTo(200);
+            assertThat(client.closedByPeer()).isTrue();
+            assertThat(proxy.accessLog()).hasSize(1);
+        }
+    }
+
+    @Test
+    void limitsAnswer413And414And431() throws Exception {
+        try (TestBackend backend = TestBackend.start("node-1");
+             TestProxy proxy = TestProxy.builder().backend(backend).maxBody(10).start()) {
+            try (RawHttp c = new RawHttp(proxy.port())) {
+                assertThat(c.send("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 11\r\n\r\n").read().status())
+                        .isEqualTo(413);
+            }
+            try (RawHttp c = new RawHttp(proxy.port())) {
+                c.send("POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n8\r\n12345678\r\n8\r\n12345678\r\n0\r\n\r\n");
+                assertThat(c.read().status()).isEqualTo(413);
+            }
+            try (RawHttp c = new RawHttp(proxy.port())) {
+                assertThat(c.send("GET /" + "a".repeat(9000) + " HTTP/1.1\r\nHost: t\r\n\r\n").read().status())
+                        .isEqualTo(414);
+            }
+            try (RawHttp c = new RawHttp(proxy.port())) {
+                assertThat(c.send("GET / HTTP/1.1\r\nHost: t\r\nX-Big: " + "b".repeat(20000) + "\r\n\r\n").read()
+                        .status()).isEqualTo(431);
+            }
+            try (RawHttp c = new RawHttp(proxy.port())) {
+                assertThat(c.send("GET / HTTP/1.1\r\n\r\n").read().status()).isEqualTo(400);
+            }
+            assertThat(backend.requests()).isEmpty();
+        }
+    }
+}
