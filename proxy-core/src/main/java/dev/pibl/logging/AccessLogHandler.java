@@ -73,6 +73,11 @@ public final class AccessLogHandler extends ChannelDuplexHandler {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HttpRequest request) {
+            if (request.decoderResult().isFailure() && !ctx.channel().isActive()) {
+                // The codec flushing a half-sent head as the connection closed: not an exchange.
+                ctx.fireChannelRead(msg);
+                return;
+            }
             AccessLogRecord r = new AccessLogRecord();
             r.startNanos = ticker.nanoTime();
             r.requestId = RequestIds.next();
