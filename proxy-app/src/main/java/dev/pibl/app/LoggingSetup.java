@@ -1,0 +1,118 @@
+package dev.pibl.app;
+
+import ch.qos.logback.classic.AsyncAppender;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.rolling.RollingFileAppender;
+import ch.qos.logback.core.rolling.SizeAndTimeBasedRollingPolicy;
+import ch.qos.logback.core.util.FileSize;
+import dev.pibl.config.LoggingConfig;
+import dev.pibl.logging.AccessLog;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes the two log streams once the config is known, replacing logback.xml's start-up setup:
+ * <ul>
+ *   <li>access log ({@value AccessLog#LOGGER_NAME}): an async appender (event loops only enqueue;
+ *       when the queue is full a line is dropped rather than an event loop blocked) feeding stdout
+ *       and a rolling file (daily and at 100 MiB, gzipped, 14 days kept);</li>
+ *   <li>application messages (start-up, backend failures): stderr, so stdout stays one access
+ *       line per exchange for whoever parses it.</li>
+ * </ul>
+ * Called once from the main thread before the server starts.
+ */
+final class LoggingSetup {
+
+    private LoggingSetup() {
+    }
+
+    static void apply(LoggingConfig config) {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        context.reset();
+
+        ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
+        stderr.setContext(context);
+        stderr.setName("app");
+        stderr.setTarget("System.err");
+        stderr.setEncoder(encoder(context, "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0} - %msg%n"));
+        stderr.start();
+        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.setLevel(Level.INFO);
+        root.addAppender(stderr);
+        context.getLogger("io.netty").setLevel(Level.WARN);
+
+        List<OutputStreamAppender<ILoggingEvent>> outputs = new ArrayList<>();
+        if (config.stdout()) {
+            ConsoleAppender<ILoggingEvent> stdout = new ConsoleAppender<>();
+            stdout.setContext(context);
+            stdout.setName("access-stdout");
+            stdout.setImmediateFlush(false);
+            stdout.setEncoder(encoder(context, "%msg%n"));
+            stdout.start();
+            outputs.add(stdout);
+        }
+        outputs.add(rollingFile(context, config.file()));
+
+        AsyncAppender async = new AsyncAppender();
+        async.setContext(context);
+        async.setName("access-async");
+        async.setQueueSize(16 * 1024);
+        async.setDiscardingThreshold(0);
+        async.setNeverBlock(true);
+        FlushWhenIdleAppender writer = new FlushWhenIdleAppender(async, outputs);
+        writer.setContext(context);
+        writer.setName("access-writer");
+        writer.start();
+        async.addAppender(writer);
+        async.start();
+
+        Logger access = context.getLogger(AccessLog.LOGGER_NAME);
+        access.setAdditive(false);
+        access.setLevel(Level.INFO);
+        access.addAppender(async);
+    }
+
+    /** Flushes and closes every appender; call last on shutdown. */
+    static void stop() {
+        ((LoggerContext) LoggerFactory.getILoggerFactory()).stop();
+    }
+
+    private static RollingFileAppender<ILoggingEvent> rollingFile(LoggerContext context, Path file) {
+        RollingFileAppender<ILoggingEvent> appender = new RollingFileAppender<>();
+        appender.setContext(context);
+        appender.setName("access-file");
+        appender.setFile(file.toString());
+        appender.setImmediateFlush(false);
+        SizeAndTimeBasedRollingPolicy<ILoggingEvent> policy = new SizeAndTimeBasedRollingPolicy<>();
+        policy.setContext(context);
+        policy.setParent(appender);
+        policy.setFileNamePattern(file + ".%d{yyyy-MM-dd}.%i.gz");
+        policy.setMaxFileSize(FileSize.valueOf("100MB"));
+        policy.setMaxHistory(14);
+        policy.setTotalSizeCap(FileSize.valueOf("5GB"));
+        policy.start();
+        appender.setRollingPolicy(policy);
+        appender.setEncoder(encoder(context, "%msg%n"));
+        appender.start();
+        if (!appender.isStarted()) {
+            throw new IllegalStateException("logging.file: " + file + " (expected: a file PIBL can create and write)");
+        }
+        return appender;
+    }
+
+    private static PatternLayoutEncoder encoder(LoggerContext context, String pattern) {
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(context);
+        encoder.setPattern(pattern);
+        encoder.start();
+        return encoder;
+    }
+}

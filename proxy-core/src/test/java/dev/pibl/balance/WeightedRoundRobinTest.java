@@ -1,0 +1,76 @@
+package dev.pibl.balance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class WeightedRoundRobinTest {
+
+    static List<Backend> backends(int... weights) {
+        List<Backend> list = new ArrayList<>();
+        for (int i = 0; i < weights.length; i++) {
+            list.add(new Backend(i, "b" + i, InetSocketAddress.createUnresolved("h", 1000 + i), "h", weights[i]));
+        }
+        return list;
+    }
+
+    @Test
+    void equalWeightsRotateInConfiguredOrder() {
+        LoadBalancer lb = LoadBalancer.roundRobin(backends(1, 1, 1));
+        List<String> picks = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            picks.add(lb.next().name());
+        }
+        assertThat(picks).containsExactly("b0", "b1", "b2", "b0", "b1", "b2");
+    }
+
+    @Test
+    void unequalWeightsInterleaveSmoothly() {
+        WeightedRoundRobin lb = new WeightedRoundRobin(backends(5, 1, 1));
+        assertThat(lb.cycle()).extracting(Backend::name).containsExactly("b0", "b0", "b1", "b0", "b2", "b0", "b0");
+    }
+
+    @Test
+    void sharesAreExactOverFullCyclesWhenManyThreadsPick() throws Exception {
+        LoadBalancer lb = LoadBalancer.roundRobin(backends(3, 2, 1));
+        Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
+        int threads = 4;
+        int picksPerThread = 6 * 2500;
+        CountDownLatch done = new CountDownLatch(threads);
+        for (int t = 0; t < threads; t++) {
+            new Thread(() -> {
+                for (int i = 0; i < picksPerThread; i++) {
+                    counts.computeIfAbsent(lb.next().name(), k -> new AtomicInteger()).incrementAndGet();
+                }
+                done.countDown();
+            }).start();
+        }
+        done.await();
+        int cycles = threads * picksPerThread / 6;
+        assertThat(counts.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().get())))
+                .containsEntry("b0", 3 * cycles).containsEntry("b1", 2 * cycles).containsEntry("b2", cycles);
+    }
+
+    @Test
+    void nextExcludingSkipsTriedBackendsAndReportsExhaustion() {
+        LoadBalancer lb = LoadBalancer.roundRobin(backends(4, 1));
+        assertThat(lb.nextExcluding(0b01).name()).isEqualTo("b1");
+        assertThat(lb.nextExcluding(0b10).name()).isEqualTo("b0");
+        assertThat(lb.nextExcluding(0b11)).isNull();
+    }
+
+    @Test
+    void rejectsAnEmptyList() {
+        assertThatThrownBy(() -> LoadBalancer.roundRobin(List.of()))
+                .hasMessageContaining("expected: at least one backend");
+    }
+}

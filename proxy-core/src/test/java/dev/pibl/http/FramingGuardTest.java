@@ -1,0 +1,55 @@
+package dev.pibl.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pibl.config.LimitsConfig;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpServerCodec;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Which request heads the guard lets through and what it answers to the others. */
+class FramingGuardTest {
+
+    private static final LimitsConfig LIMITS = new LimitsConfig(64, 256, 5, 100);
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "plain GET                   | GET / HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n                               | 0",
+        "HTTP/1.0 without Host       | GET / HTTP/1.0\\r\\n\\r\\n                                            | 0",
+        "body at the limit           | POST / HTTP/1.1\\r\\nHost: a\\r\\nContent-Length: 100\\r\\n\\r\\n       | 0",
+        "100-continue                | PUT / HTTP/1.1\\r\\nHost: a\\r\\nExpect: 100-continue\\r\\nContent-Length: 1\\r\\n\\r\\n | 0",
+        "HTTP/1.1 without Host       | GET / HTTP/1.1\\r\\n\\r\\n                                            | 400",
+        "garbage request line        | HELLO\\r\\n\\r\\n                                                     | 400",
+        "request line too long       | GET /aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n | 414",
+        "too many header fields      | GET / HTTP/1.1\\r\\nHost: a\\r\\nA: 1\\r\\nB: 2\\r\\nC: 3\\r\\nD: 4\\r\\nE: 5\\r\\n\\r\\n | 431",
+        "declared body over limit    | POST / HTTP/1.1\\r\\nHost: a\\r\\nContent-Length: 101\\r\\n\\r\\n       | 413",
+        "unknown expectation         | PUT / HTTP/1.1\\r\\nHost: a\\r\\nExpect: something\\r\\n\\r\\n              | 417",
+    })
+    void guardsTheRequestHead(String name, String raw, int expectedStatus) {
+        EmbeddedChannel ch = new EmbeddedChannel(
+                new HttpServerCodec(new HttpDecoderConfig().setMaxInitialLineLength(LIMITS.maxRequestLine())
+                        .setMaxHeaderSize(LIMITS.maxHeaderSize())),
+                new FramingGuard(LIMITS));
+        ch.writeInbound(Unpooled.copiedBuffer(raw.replace("\\r\\n", "\r\n"), StandardCharsets.US_ASCII));
+        if (expectedStatus == 0) {
+            HttpRequest passed = ch.readInbound();
+            assertThat(passed).as(name).isNotNull();
+            assertThat(ch.isOpen()).isTrue();
+        } else {
+            assertThat((Object) ch.readInbound()).as("nothing forwarded for " + name).isNull();
+            io.netty.buffer.ByteBuf encoded = ch.readOutbound();
+            String wire = encoded.toString(StandardCharsets.US_ASCII);
+            encoded.release();
+            assertThat(wire).as(name).startsWith("HTTP/1.1 " + expectedStatus + " ")
+                    .containsIgnoringCase("connection: close");
+            ch.runPendingTasks();
+            assertThat(ch.isOpen()).as("closed after a rejection").isFalse();
+        }
+        ch.finishAndReleaseAll();
+    }
+}

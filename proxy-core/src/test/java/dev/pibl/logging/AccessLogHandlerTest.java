@@ -1,0 +1,109 @@
+package dev.pibl.logging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pibl.config.LoggingConfig;
+import dev.pibl.http.RequestIds;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** One line per exchange, in order, with the fields and ids users rely on. */
+class AccessLogHandlerTest {
+
+    private final List<String> lines = new ArrayList<>();
+    private final Clock clock = Clock.fixed(Instant.parse("2026-11-22T10:00:00.042Z"), ZoneOffset.UTC);
+
+    private EmbeddedChannel channel(LoggingConfig.Format format, LoggingConfig.Detail detail) {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ch.freezeTime();
+        ch.pipeline().addLast(new AccessLogHandler(new AccessLog(format, detail, clock, lines::add)));
+        return ch;
+    }
+
+    private static FullHttpRequest request(String uri, String body) {
+        FullHttpRequest r = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, uri,
+                Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+        r.headers().set("Host", "a").set("Authorization", "Bearer secret");
+        return r;
+    }
+
+    private static DefaultFullHttpResponse response(HttpResponseStatus status, String body) {
+        return new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void pipelinedExchangesAreLoggedInOrderWithBytesDurationAndBackend() {
+        EmbeddedChannel ch = channel(LoggingConfig.Format.TEXT, LoggingConfig.Detail.SUMMARY);
+        ch.writeInbound(request("/one", "abc"), request("/two", ""));
+        FullHttpRequest first = ch.readInbound();
+        FullHttpRequest second = ch.readInbound();
+        String firstId = first.headers().get(RequestIds.HEADER);
+        AccessLogHandler log = ch.pipeline().get(AccessLogHandler.class);
+        log.noteBackend("node-1");
+        ch.advanceTimeBy(1500, TimeUnit.MICROSECONDS);
+        log.noteUpstream(TimeUnit.MICROSECONDS.toNanos(1200));
+        ch.writeOutbound(response(HttpResponseStatus.OK, "hello"), response(HttpResponseStatus.NOT_FOUND, ""));
+        assertThat(lines).containsExactly(
+                "2026-11-22T10:00:00.042Z " + firstId + " embedded \"POST /one HTTP/1.1\" 200 3 5 1.500ms backend=node-1 upstream=1.200ms",
+                "2026-11-22T10:00:00.042Z " + second.headers().get(RequestIds.HEADER)
+                        + " embedded \"POST /two HTTP/1.1\" 404 0 0 1.500ms backend=- upstream=-");
+        first.release();
+        second.release();
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void interimResponsesDoNotEndTheExchange() {
+        EmbeddedChannel ch = channel(LoggingConfig.Format.TEXT, LoggingConfig.Detail.SUMMARY);
+        ch.writeInbound(request("/", ""));
+        ReferenceCountUtil.release(ch.readInbound());
+        ch.writeOutbound(response(HttpResponseStatus.CONTINUE, ""));
+        assertThat(lines).isEmpty();
+        ch.writeOutbound(response(HttpResponseStatus.OK, ""));
+        assertThat(lines).singleElement().asString().contains("\" 200 ");
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void anExchangeCutByTheClientIsLoggedAs499() {
+        EmbeddedChannel ch = channel(LoggingConfig.Format.TEXT, LoggingConfig.Detail.SUMMARY);
+        ch.writeInbound(request("/gone", ""));
+        ReferenceCountUtil.release(ch.readInbound());
+        ch.close();
+        assertThat(lines).singleElement().asString().contains("\"POST /gone HTTP/1.1\" 499").endsWith("aborted=client-closed");
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void jsonWithHeadersShowsBothSidesAndRedactsCredentials() {
+        EmbeddedChannel ch = channel(LoggingConfig.Format.JSON, LoggingConfig.Detail.HEADERS);
+        ch.writeInbound(request("/q?a=\"x\"", ""));
+        ReferenceCountUtil.release(ch.readInbound());
+        DefaultFullHttpResponse res = response(HttpResponseStatus.OK, "");
+        res.headers().set("Set-Cookie", "sid=1").set("X-Backend", "node-2");
+        ch.writeOutbound(res);
+        assertThat(lines).singleElement().asString()
+                .startsWith("{\"time\":\"2026-11-22T10:00:00.042Z\"")
+                .contains("\"uri\":\"/q?a=\\\"x\\\"\"", "\"status\":200", "\"backend\":null")
+                .contains("authorization: <redacted>".replace("authorization", "Authorization"))
+                .contains("Set-Cookie: <redacted>", "X-Backend: node-2")
+                .doesNotContain("secret", "sid=1")
+                .endsWith("}");
+        ch.finishAndReleaseAll();
+    }
+}
