@@ -107,6 +107,7 @@ cleanup() {
     fi
     if [[ -n $TMPD && -d $TMPD ]]; then
         if [[ $KEEP_TMP == 1 ]]; then log "kept $TMPD"; else rm -rf "$TMPD"; fi
+        rmdir "$RAW_DIR" 2>/dev/null   # nothing was measured
     fi
     exit "$rc"
 }
@@ -381,21 +382,30 @@ run_wrk() {
 
 # measure TARGET SCENARIO: warm-up, then the measured run; appends one row to $TMPD/rows.
 measure() {
-    local t=$1 s=$2 url raw ticks0 ticks1 t0 t1 c00 c01 c10 c11 tot0 tot1 line kv
+    local t=$1 s=$2 url raw ticks0 ticks1 t0 t1 c00 c01 c10 c11 line kv got
     local -A R=()
     url="http://127.0.0.1:$T_PORT${SCENARIO_PATH[$s]}"
     raw="$RAW_DIR/$t-$s.txt"
+    # the response must be right before it is worth timing
+    local -a hdr=()
+    [[ -n ${SCENARIO_HEADER[$s]:-} ]] && hdr=(-H "${SCENARIO_HEADER[$s]}")
+    got=$(curl -s -o /dev/null --max-time 5 "${hdr[@]}" -w '%{http_code} %{size_download}' "$url" || true)
+    if [[ $got != "200 ${SCENARIO_SIZE[$s]}" ]]; then
+        loud "$t / $s: $url answered '$got', expected '200 ${SCENARIO_SIZE[$s]}'; not measured"
+        printf '%s\t%s\tFAILED\twrong response: %s\n' "$s" "$t" "$got" >>"$TMPD/rows"
+        return 0
+    fi
     if [[ $(secs "$WARMUP") != 0 ]]; then
         log "$t / $s: warm-up $WARMUP"
         run_wrk "$RAW_DIR/$t-$s-warmup.txt" "$WARMUP" "$url" "$s" || true
         sleep 1
     fi
     log "$t / $s: measuring $DURATION, $CONNECTIONS connections, $url"
-    ticks0=$(group_ticks "$T_PGID"); read -r c00 tot0 < <(cpu_jiffies "$PROXY_CPU")
+    ticks0=$(group_ticks "$T_PGID"); read -r c00 _ < <(cpu_jiffies "$PROXY_CPU")
     read -r c10 _ < <(cpu_jiffies "$LOAD_CPU"); t0=$(now_ns)
     local rc=0
     run_wrk "$raw" "$DURATION" "$url" "$s" || rc=$?
-    t1=$(now_ns); ticks1=$(group_ticks "$T_PGID"); read -r c01 tot1 < <(cpu_jiffies "$PROXY_CPU")
+    t1=$(now_ns); ticks1=$(group_ticks "$T_PGID"); read -r c01 _ < <(cpu_jiffies "$PROXY_CPU")
     read -r c11 _ < <(cpu_jiffies "$LOAD_CPU")
     line=$(grep -m1 '^WRKRESULT' "$raw" || true)
     if [[ -z $line ]]; then
@@ -480,9 +490,9 @@ write_report() {
         echo
         echo "## Ratios"
         echo
-        local hdr="| scenario |" sep="|---|" pair
-        for pair in $RATIOS; do hdr+=" $pair req/s | $pair CPU/req |"; sep+="---:|---:|"; done
-        echo "$hdr"; echo "$sep"
+        local thead="| scenario |" sep="|---|" pair
+        for pair in $RATIOS; do thead+=" $pair req/s | $pair CPU/req |"; sep+="---:|---:|"; done
+        echo "$thead"; echo "$sep"
         awk -F'\t' -v scen="$SCENARIOS" -v ratios="$RATIOS" '
             $3 != "FAILED" { rps[$1 "|" $2] = $3; cpu[$1 "|" $2] = $10 }
             END {
@@ -531,7 +541,7 @@ start_backends
 check_pinning backend-nginx "$BACKEND_PGID" "$LOAD_CPU"
 
 for t in $TARGETS; do
-    T_PORT= T_PGID= T_CPU= T_DESC= T_LOG= T_SKIP=
+    T_PORT='' T_PGID='' T_CPU='' T_DESC='' T_LOG='' T_SKIP=''
     n_before=${#STARTED_PGIDS[@]}
     log "=== target $t"
     SPAWNED_ERR=
