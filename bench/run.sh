@@ -22,11 +22,13 @@ NGINX_PORT=${NGINX_PORT:-8081}
 HAPROXY_PORT=${HAPROXY_PORT:-8082}
 PIBL_PORT=${PIBL_PORT:-8083}
 PIBL_JAR=${PIBL_JAR:-$ROOT/proxy-app/target/pibl.jar}
-PIBL_BUILD=${PIBL_BUILD:-auto}       # auto: build if the jar is missing; always; never
+PIBL_BUILD=${PIBL_BUILD:-auto}       # auto: build if the jar is missing or older than the sources; always; never
 PIBL_JAVA_OPTS=${PIBL_JAVA_OPTS:-"-XX:+UseParallelGC -Xms512m -Xmx512m -XX:ActiveProcessorCount=1"}
 START_TIMEOUT=${START_TIMEOUT:-60}   # seconds a server gets to start answering
 RESULTS_DIR=${RESULTS_DIR:-$HERE/results}
 KEEP_TMP=${KEEP_TMP:-0}              # 1: keep the temp dir (configs, logs) for inspection
+QUIET_MAX=${QUIET_MAX:-15}           # before each measurement, wait until both CPUs are below
+QUIET_WAIT=${QUIET_WAIT:-120}        # QUIET_MAX % busy (others compiling...), at most QUIET_WAIT s
 
 # ------------------------------------------------------------------ scenarios ----
 # To add a scenario, add an entry to SCENARIO_PATH and SCENARIO_SIZE (the body size the
@@ -120,7 +122,9 @@ wait_ready() {
     local name=$1 pgid=$2 url=$3 size=$4 got deadline=$(( $(date +%s) + START_TIMEOUT ))
     while (( $(date +%s) < deadline )); do
         if ! pgrep -g "$pgid" >/dev/null 2>&1; then
-            T_SKIP="$name exited during start-up"; return 1
+            T_SKIP="$name exited during start-up"
+            if [[ -n ${SPAWNED_ERR:-} && -s $SPAWNED_ERR ]]; then T_SKIP+=": $(tail -n 1 "$SPAWNED_ERR")"; fi
+            return 1
         fi
         got=$(curl -s -o /dev/null --max-time 2 -w '%{http_code} %{size_download}' "$url" || true)
         if [[ $got == "200 $size" ]]; then log "$name answers $url"; return 0; fi
@@ -162,6 +166,25 @@ group_ticks() {
 # "busy total" jiffies of one CPU from /proc/stat (busy = all but idle and iowait).
 cpu_jiffies() {
     awk -v c="cpu$1" '$1 == c { t = 0; for (i = 2; i <= 9; i++) t += $i; print t - $5 - $6, t }' /proc/stat
+}
+
+# Wait (bounded) until neither benchmark CPU is busy with someone else's work: the
+# machine is shared, and a compile on CPU 0 would be charged to nobody but slow the proxy.
+wait_quiet() {
+    local what=$1 deadline=$(( $(date +%s) + QUIET_WAIT )) a0 a1 b0 b1 p0 p1 said=0
+    while :; do
+        read -r a0 _ < <(cpu_jiffies "$PROXY_CPU"); read -r a1 _ < <(cpu_jiffies "$LOAD_CPU")
+        sleep 1
+        read -r b0 _ < <(cpu_jiffies "$PROXY_CPU"); read -r b1 _ < <(cpu_jiffies "$LOAD_CPU")
+        p0=$(( (b0 - a0) * 100 / CLK_TCK )); p1=$(( (b1 - a1) * 100 / CLK_TCK ))
+        (( p0 <= QUIET_MAX && p1 <= QUIET_MAX )) && return 0
+        if (( $(date +%s) >= deadline )); then
+            loud "$what: CPUs still busy with other work (CPU$PROXY_CPU $p0%, CPU$LOAD_CPU $p1%) after ${QUIET_WAIT}s; measuring anyway"
+            return 0
+        fi
+        (( said )) || log "$what: waiting for other work to leave the CPUs (CPU$PROXY_CPU $p0%, CPU$LOAD_CPU $p1%; up to ${QUIET_WAIT}s)"
+        said=1
+    done
 }
 
 # ----------------------------------------------------------------- install ----
@@ -341,8 +364,13 @@ start_target_pibl() {
     local port i=0
     T_PORT=$PIBL_PORT; T_CPU=$PROXY_CPU; T_LOG=$TMPD/pibl-access.log
     command -v java >/dev/null || { T_SKIP="java is not installed"; return 1; }
-    if [[ $PIBL_BUILD == always || ( $PIBL_BUILD == auto && ! -f $PIBL_JAR ) ]]; then
-        log "building PIBL: mvn -q -B -DskipTests package (log: $TMPD/pibl-build.log)"
+    local stale=""
+    if [[ $PIBL_BUILD == auto && -f $PIBL_JAR ]]; then
+        stale=$(find "$ROOT" -path "$ROOT/.git" -prune -o -path '*/target' -prune -o \
+                     \( -name pom.xml -o -path '*/src/main/*' \) -newer "$PIBL_JAR" -print -quit)
+    fi
+    if [[ $PIBL_BUILD == always || ( $PIBL_BUILD == auto && ( ! -f $PIBL_JAR || -n $stale ) ) ]]; then
+        log "building PIBL${stale:+ (jar older than $stale)}: mvn -q -B -DskipTests package (log: $TMPD/pibl-build.log)"
         if ! (cd "$ROOT" && mvn -q -B -DskipTests package) >"$TMPD/pibl-build.log" 2>&1; then
             tail -20 "$TMPD/pibl-build.log" >&2
             T_SKIP="the PIBL build failed (mvn -q -B -DskipTests package)"; return 1
@@ -395,6 +423,7 @@ measure() {
         printf '%s\t%s\tFAILED\twrong response: %s\n' "$s" "$t" "$got" >>"$TMPD/rows"
         return 0
     fi
+    wait_quiet "$t / $s"
     if [[ $(secs "$WARMUP") != 0 ]]; then
         log "$t / $s: warm-up $WARMUP"
         run_wrk "$RAW_DIR/$t-$s-warmup.txt" "$WARMUP" "$url" "$s" || true
@@ -548,9 +577,11 @@ for t in $TARGETS; do
     if ! "start_target_${t//-/_}"; then
         if [[ -n $SPAWNED_ERR && -s $SPAWNED_ERR ]]; then tail -n 20 "$SPAWNED_ERR" >&2; fi
         T_LOG=
-        loud "SKIPPING ${TARGET_LABEL[$t]:-$t}: ${T_SKIP:-start-up failed}"
-        SKIPPED+="$t=${T_SKIP:-start-up failed};"
-        DESC[$t]="skipped: ${T_SKIP:-start-up failed}"
+        reason=${T_SKIP:-start-up failed}
+        reason=${reason//[;=|$'\t\\']/ }    # separators of SKIPPED, and markdown's |
+        loud "SKIPPING ${TARGET_LABEL[$t]:-$t}: $reason"
+        SKIPPED+="$t=$reason;"
+        DESC[$t]="skipped: $reason"
     else
         DESC[$t]=$T_DESC
         [[ $t != direct ]] && check_pinning "$t" "$T_PGID" "$T_CPU"
