@@ -10,7 +10,7 @@ import java.math.BigDecimal;
 final class Arithmetic {
 
     /** Longest operand accepted: enough for any long and for realistic decimals. */
-    static final int MAX_OPERAND_LENGTH = 40;
+    private static final int MAX_OPERAND_LENGTH = 40;
 
     /** The outcome: a status code (200 or 400) and the JSON body. */
     record Result(int status, String json) {

@@ -31,7 +31,6 @@ final class DemoContent {
     private final AsciiString backendHeader;
     private final String jsonName;
     private final ByteBuf rootBody;
-    private final AsciiString rootLength;
     private final ByteBuf patternChunk;
     private final Map<String, StaticFile> staticFiles;
     private final AtomicBoolean released = new AtomicBoolean();
@@ -42,7 +41,6 @@ final class DemoContent {
         this.jsonName = Json.quote(name);
         byte[] root = ("Hello from " + name + "\n").getBytes(StandardCharsets.UTF_8);
         this.rootBody = Unpooled.directBuffer(root.length, root.length).writeBytes(root);
-        this.rootLength = AsciiString.cached(Integer.toString(root.length));
         byte[] period = PATTERN.getBytes(StandardCharsets.US_ASCII);
         this.patternChunk = Unpooled.directBuffer(CHUNK_SIZE, CHUNK_SIZE);
         while (patternChunk.isWritable()) {
@@ -67,10 +65,6 @@ final class DemoContent {
 
     ByteBuf rootBody() {
         return rootBody;
-    }
-
-    AsciiString rootLength() {
-        return rootLength;
     }
 
     /** A {@link #CHUNK_SIZE} buffer of the pattern starting at phase 0; callers take slices. */

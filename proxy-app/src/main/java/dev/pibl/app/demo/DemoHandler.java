@@ -62,8 +62,8 @@ final class DemoHandler extends ChannelInboundHandlerAdapter {
     private static final byte[] NOT_FOUND_BODY = ("not found; try / /add?a=2&b=3 /sub?a=5&b=1 /static/index.html"
             + " /bytes?n=1024 /slow?ms=100 /status/503 /headers, or POST /echo\n").getBytes(StandardCharsets.US_ASCII);
 
-    static final long MAX_BYTES = 8L << 30;
-    static final long MAX_SLOW_MS = 60_000;
+    private static final long MAX_BYTES = 8L << 30;
+    private static final long MAX_SLOW_MS = 60_000;
 
     private final DemoContent node;
     /** Decoded messages not yet handled; bounded because nothing is read while it is non-empty. */
@@ -570,7 +570,7 @@ final class DemoHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** Parses a non-negative decimal in [min, max] without exceptions on bad input; -1 when it is not one. */
-    static long parseBounded(String s, long min, long max) {
+    private static long parseBounded(String s, long min, long max) {
         // 18 digits cannot overflow a long, and every bound used here is far shorter.
         if (s == null || s.isEmpty() || s.length() > 18) {
             return -1;

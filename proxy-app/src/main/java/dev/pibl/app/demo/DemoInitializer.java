@@ -11,8 +11,8 @@ import static java.util.Objects.requireNonNull;
 /** Builds each accepted connection's pipeline: the HTTP codec, then the demo handler. Runs on the child's event loop. */
 final class DemoInitializer extends ChannelInitializer<Channel> {
 
-    static final String CODEC = "http-codec";
-    static final String HANDLER = "demo";
+    private static final String CODEC = "http-codec";
+    private static final String HANDLER = "demo";
 
     private final DemoContent node;
     private final ChannelGroup connections;

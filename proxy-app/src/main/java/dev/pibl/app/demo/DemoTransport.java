@@ -27,11 +27,6 @@ final class DemoTransport {
     private DemoTransport() {
     }
 
-    /** Whether this JVM serves with native epoll. */
-    static boolean epoll() {
-        return EPOLL != null;
-    }
-
     /** A group of {@code threads} event loops (0 means Netty's default, two per core). */
     static MultiThreadIoEventLoopGroup newGroup(int threads) {
         IoHandlerFactory io = EPOLL != null ? EPOLL.factory() : NioIoHandler.newFactory();

@@ -17,7 +17,7 @@ import static java.util.Objects.requireNonNull;
 final class StaticFile {
 
     /** Every file claims this modification time, so all nodes and all runs agree. */
-    static final long LAST_MODIFIED_MILLIS = 1_735_689_600_000L; // 2025-01-01T00:00:00Z
+    private static final long LAST_MODIFIED_MILLIS = 1_735_689_600_000L; // 2025-01-01T00:00:00Z
     static final AsciiString LAST_MODIFIED = AsciiString.cached(DateFormatter.format(new Date(LAST_MODIFIED_MILLIS)));
     static final AsciiString CACHE_CONTROL = AsciiString.cached("public, max-age=60");
 

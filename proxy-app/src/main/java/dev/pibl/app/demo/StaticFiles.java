@@ -73,7 +73,7 @@ final class StaticFiles {
     }
 
     /** Incompressible bytes from xorshift64* seeded by the length: deterministic, no java.util.Random contract needed. */
-    static byte[] noise(int length) {
+    private static byte[] noise(int length) {
         byte[] bytes = new byte[length];
         long x = 0x9E3779B97F4A7C15L ^ length;
         for (int i = 0; i < length; i++) {
