@@ -7,16 +7,12 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
-import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -34,6 +30,8 @@ import java.util.ArrayDeque;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
+import static dev.pibl.app.demo.Responses.JSON;
+import static dev.pibl.app.demo.Responses.TEXT;
 import static io.netty.handler.codec.http.HttpResponseStatus.BAD_REQUEST;
 import static io.netty.handler.codec.http.HttpResponseStatus.OK;
 import static java.util.Objects.requireNonNull;
@@ -49,14 +47,6 @@ import static java.util.Objects.requireNonNull;
  */
 final class DemoHandler extends ChannelInboundHandlerAdapter {
 
-    // Header values come from constants or validated request headers, so response headers skip validation.
-    private static final HttpHeadersFactory HEADERS = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
-    private static final HttpHeadersFactory TRAILERS = DefaultHttpHeadersFactory.trailersFactory().withValidation(false);
-
-    private static final AsciiString X_BACKEND = AsciiString.cached("x-backend");
-    private static final AsciiString SERVER = AsciiString.cached("pibl-demo");
-    private static final AsciiString TEXT = AsciiString.cached("text/plain; charset=utf-8");
-    private static final AsciiString JSON = AsciiString.cached("application/json");
     private static final AsciiString GET_HEAD = AsciiString.cached("GET, HEAD");
     private static final AsciiString ECHO_METHODS = AsciiString.cached("POST, PUT, PATCH, DELETE");
     private static final byte[] NOT_FOUND_BODY = ("not found; try / /add?a=2&b=3 /sub?a=5&b=1 /static/index.html"
@@ -141,6 +131,8 @@ final class DemoHandler extends ChannelInboundHandlerAdapter {
         // Resets and broken pipes are routine for a benchmark target; the connection is all there is to lose.
         ctx.close();
     }
+
+    // ---- flow: what to handle next, when to read, when to flush
 
     /** Continues whatever was waiting for writability or for a timer, then reads if there is room. */
     private void resume() {
@@ -259,8 +251,7 @@ final class DemoHandler extends ChannelInboundHandlerAdapter {
         }
         if (HttpUtil.is100ContinueExpected(request)) {
             // Every endpoint consumes the body, so the client may always go ahead.
-            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
-                    Unpooled.EMPTY_BUFFER, HEADERS, TRAILERS), ctx.voidPromise());
+            ctx.writeAndFlush(Responses.continue100(), ctx.voidPromise());
         }
         route(request);
     }
@@ -271,14 +262,16 @@ final class DemoHandler extends ChannelInboundHandlerAdapter {
         return expect != null && !http10 && !HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect);
     }
 
+    // ---- endpoints
+
     private void route(HttpRequest request) {
         String uri = request.uri();
-        int start = pathStart(uri);
+        int start = Query.pathStart(uri);
         int q = uri.indexOf('?', start);
         String path = q < 0 ? uri.substring(start) : uri.substring(start, q);
         int query = q < 0 ? -1 : q + 1;
         switch (path) {
-            case "/", "" -> sendFull(OK, TEXT, node.rootBody().retainedDuplicate());
+            case "/", "" -> send(OK, TEXT, node.rootBody().retainedDuplicate());
             case "/add" -> arithmetic("add", uri, query);
             case "/sub" -> arithmetic("sub", uri, query);
             case "/bytes" -> bytes(uri, query);
@@ -291,26 +284,10 @@ final class DemoHandler extends ChannelInboundHandlerAdapter {
                 } else if (path.startsWith("/status/")) {
                     status(path.substring("/status/".length()));
                 } else {
-                    sendFull(HttpResponseStatus.NOT_FOUND, TEXT, Unpooled.wrappedBuffer(NOT_FOUND_BODY));
+                    notFound();
                 }
             }
         }
-    }
-
-    /** Origin-form starts at 0; absolute-form (what a forward proxy would send) starts after the authority. */
-    private static int pathStart(String uri) {
-        if (uri.startsWith("/")) {
-            return 0;
-        }
-        int scheme = uri.indexOf("://");
-        if (scheme < 0) {
-            return 0;
-        }
-        int authorityEnd = scheme + 3;
-        while (authorityEnd < uri.length() && uri.charAt(authorityEnd) != '/' && uri.charAt(authorityEnd) != '?') {
-            authorityEnd++;
-        }
-        return authorityEnd;
     }
 
     private void arithmetic(String op, String uri, int query) {
@@ -322,58 +299,38 @@ final class DemoHandler extends ChannelInboundHandlerAdapter {
     private void staticFile(HttpRequest request, String name) {
         StaticFile file = node.staticFile(name);
         if (file == null) {
-            sendFull(HttpResponseStatus.NOT_FOUND, TEXT, Unpooled.wrappedBuffer(NOT_FOUND_BODY));
-            return;
-        }
-        if (!head && !HttpMethod.GET.equals(request.method())) {
+            notFound();
+        } else if (!head && !HttpMethod.GET.equals(request.method())) {
             methodNotAllowed(GET_HEAD);
-            return;
+        } else if (file.notModified(request.headers())) {
+            send(Responses.notModified(node, file));
+        } else {
+            send(Responses.staticFile(node, file, head));
         }
-        if (file.notModified(request.headers())) {
-            FullHttpResponse response = fullResponse(HttpResponseStatus.NOT_MODIFIED, Unpooled.EMPTY_BUFFER);
-            validators(response.headers(), file);
-            send(response);
-            return;
-        }
-        ByteBuf body = head ? Unpooled.EMPTY_BUFFER : file.content().retainedDuplicate();
-        FullHttpResponse response = fullResponse(OK, body);
-        response.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, file.contentType())
-                .set(HttpHeaderNames.CONTENT_LENGTH, file.contentLength());
-        validators(response.headers(), file);
-        send(response);
-    }
-
-    private static void validators(HttpHeaders headers, StaticFile file) {
-        headers.set(HttpHeaderNames.ETAG, file.etag())
-                .set(HttpHeaderNames.LAST_MODIFIED, StaticFile.LAST_MODIFIED)
-                .set(HttpHeaderNames.CACHE_CONTROL, StaticFile.CACHE_CONTROL);
     }
 
     private void status(String digits) {
-        int code = (int) parseBounded(digits, 200, 599);
+        int code = (int) Query.bounded(digits, 200, 599);
         if (code < 0) {
             sendText(BAD_REQUEST, "status must be an integer from 200 to 599: " + digits + "\n");
             return;
         }
         HttpResponseStatus status = HttpResponseStatus.valueOf(code);
         if (code == 204 || code == 304) {
-            // No content and, per RFC 9110, no Content-Length worth sending.
-            send(fullResponse(status, Unpooled.EMPTY_BUFFER));
-            return;
-        }
-        if (code == 205) {
-            FullHttpResponse response = fullResponse(status, Unpooled.EMPTY_BUFFER);
+            // No content, and no Content-Length worth sending.
+            send(Responses.empty(node, status));
+        } else if (code == 205) {
+            FullHttpResponse response = Responses.empty(node, status);
             response.headers().set(HttpHeaderNames.CONTENT_LENGTH, HttpHeaderValues.ZERO);
             send(response);
-            return;
+        } else {
+            sendText(status, code + " " + status.reasonPhrase() + "\n");
         }
-        sendText(status, code + " " + status.reasonPhrase() + "\n");
     }
 
     private void slow(String uri, int query) {
         String raw = Query.param(uri, query, "ms");
-        long ms = parseBounded(raw, 0, MAX_SLOW_MS);
+        long ms = Query.bounded(raw, 0, MAX_SLOW_MS);
         if (ms < 0) {
             sendText(BAD_REQUEST, "ms must be an integer from 0 to " + MAX_SLOW_MS + ": " + raw + "\n");
             return;
@@ -391,7 +348,7 @@ final class DemoHandler extends ChannelInboundHandlerAdapter {
 
     private void bytes(String uri, int query) {
         String raw = Query.param(uri, query, "n");
-        long n = parseBounded(raw, 0, MAX_BYTES);
+        long n = Query.bounded(raw, 0, MAX_BYTES);
         if (n < 0) {
             sendText(BAD_REQUEST, "n must be an integer from 0 to " + MAX_BYTES + ": " + raw + "\n");
             return;
@@ -406,18 +363,13 @@ final class DemoHandler extends ChannelInboundHandlerAdapter {
             sendText(BAD_REQUEST, "chunked must be 0, 1, true or false: " + chunkedParam + "\n");
             return;
         }
-        HttpResponse response = head
-                ? fullResponse(OK, Unpooled.EMPTY_BUFFER)
-                : new DefaultHttpResponse(HttpVersion.HTTP_1_1, OK, HEADERS);
+        HttpResponse response = head ? Responses.empty(node, OK) : Responses.streamed(node);
         HttpHeaders headers = response.headers();
-        if (!head) {
-            common(headers);
-        }
         headers.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_OCTET_STREAM);
-        if (!chunked) {
-            headers.set(HttpHeaderNames.CONTENT_LENGTH, n);
-        } else {
+        if (chunked) {
             chunkedOrCloseDelimited(headers);
+        } else {
+            headers.set(HttpHeaderNames.CONTENT_LENGTH, n);
         }
         if (response instanceof FullHttpResponse headOnly) {
             send(headOnly);
@@ -449,9 +401,8 @@ final class DemoHandler extends ChannelInboundHandlerAdapter {
             methodNotAllowed(ECHO_METHODS);
             return;
         }
-        HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, OK, HEADERS);
+        HttpResponse response = Responses.streamed(node);
         HttpHeaders headers = response.headers();
-        common(headers);
         String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
         headers.set(HttpHeaderNames.CONTENT_TYPE, type != null ? type : HttpHeaderValues.APPLICATION_OCTET_STREAM);
         if (HttpUtil.isContentLengthSet(request)) {
@@ -474,9 +425,13 @@ final class DemoHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    private void notFound() {
+        send(HttpResponseStatus.NOT_FOUND, TEXT, Unpooled.wrappedBuffer(NOT_FOUND_BODY));
+    }
+
     private void methodNotAllowed(AsciiString allow) {
-        FullHttpResponse response = textResponse(HttpResponseStatus.METHOD_NOT_ALLOWED,
-                ByteBufUtil.writeAscii(ctx.alloc(), "method not allowed; use " + allow + "\n"));
+        FullHttpResponse response = Responses.withBody(node, HttpResponseStatus.METHOD_NOT_ALLOWED, TEXT,
+                ByteBufUtil.writeAscii(ctx.alloc(), "method not allowed; use " + allow + "\n"), head);
         response.headers().set(HttpHeaderNames.ALLOW, allow);
         send(response);
     }
@@ -495,52 +450,18 @@ final class DemoHandler extends ChannelInboundHandlerAdapter {
         sendText(status, status.code() + " " + status.reasonPhrase() + "\n");
     }
 
+    // ---- writing
+
     private void sendText(HttpResponseStatus status, String body) {
         sendUtf8(status, TEXT, body);
     }
 
     private void sendUtf8(HttpResponseStatus status, AsciiString contentType, String body) {
-        sendFull(status, contentType, ByteBufUtil.writeUtf8(ctx.alloc(), body));
+        send(status, contentType, ByteBufUtil.writeUtf8(ctx.alloc(), body));
     }
 
-    /** A complete response with a body; for HEAD the body is measured, then dropped. */
-    private void sendFull(HttpResponseStatus status, AsciiString contentType, ByteBuf body) {
-        FullHttpResponse response = textResponse(status, body);
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
-        send(response);
-    }
-
-    private FullHttpResponse textResponse(HttpResponseStatus status, ByteBuf body) {
-        int length = body.readableBytes();
-        if (head) {
-            body.release();
-            body = Unpooled.EMPTY_BUFFER;
-        }
-        FullHttpResponse response = fullResponse(status, body);
-        response.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, TEXT)
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, length);
-        return response;
-    }
-
-    private FullHttpResponse fullResponse(HttpResponseStatus status, ByteBuf body) {
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body, HEADERS, TRAILERS);
-        common(response.headers());
-        return response;
-    }
-
-    private void common(HttpHeaders headers) {
-        headers.set(HttpHeaderNames.SERVER, SERVER)
-                .set(HttpHeaderNames.DATE, HttpDate.now())
-                .set(X_BACKEND, node.backendHeader());
-    }
-
-    private void connectionHeader(HttpResponse response) {
-        if (!keepAlive) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        } else if (http10) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-        }
+    private void send(HttpResponseStatus status, AsciiString contentType, ByteBuf body) {
+        send(Responses.withBody(node, status, contentType, body, head));
     }
 
     private void send(FullHttpResponse response) {
@@ -556,6 +477,14 @@ final class DemoHandler extends ChannelInboundHandlerAdapter {
         unflushed = true;
     }
 
+    private void connectionHeader(HttpResponse response) {
+        if (!keepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (http10) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+    }
+
     /** Writes the final part of the current response; a connection that is not kept alive closes after it. */
     private void writeLast(Object msg) {
         responding = false;
@@ -567,22 +496,5 @@ final class DemoHandler extends ChannelInboundHandlerAdapter {
         closing = true;
         unflushed = false;
         ctx.writeAndFlush(msg).addListener(ChannelFutureListener.CLOSE);
-    }
-
-    /** Parses a non-negative decimal in [min, max] without exceptions on bad input; -1 when it is not one. */
-    private static long parseBounded(String s, long min, long max) {
-        // 18 digits cannot overflow a long, and every bound used here is far shorter.
-        if (s == null || s.isEmpty() || s.length() > 18) {
-            return -1;
-        }
-        long value = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            value = value * 10 + (c - '0');
-        }
-        return value >= min && value <= max ? value : -1;
     }
 }
