@@ -1,5 +1,6 @@
 package dev.pibl.server;
 
+import io.netty.channel.IoHandler;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
@@ -30,6 +31,11 @@ public enum Transport {
 
     public IoHandlerFactory ioHandlerFactory() {
         return this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    }
+
+    /** The IoHandler type of this transport's event loops. */
+    public Class<? extends IoHandler> ioHandlerClass() {
+        return this == EPOLL ? EpollIoHandler.class : NioIoHandler.class;
     }
 
     public Class<? extends ServerChannel> serverChannelClass() {
