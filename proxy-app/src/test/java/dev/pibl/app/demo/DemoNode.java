@@ -8,15 +8,11 @@ import java.net.URI;
 
 /**
  * One demo node on an ephemeral port for a whole test class, closed afterwards, with a leak check
- * once it is closed. Register as {@code @RegisterExtension static final DemoNode node = new DemoNode();}.
+ * once it is closed (by the auto-registered LeakCheckExtension). Register as {@code @RegisterExtension static final DemoNode node = new DemoNode();}.
  */
 final class DemoNode implements BeforeAllCallback, AfterAllCallback {
 
     private DemoBackendGroup group;
-
-    DemoNode() {
-        LeakCheck.install();
-    }
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -26,7 +22,6 @@ final class DemoNode implements BeforeAllCallback, AfterAllCallback {
     @Override
     public void afterAll(ExtensionContext context) {
         group.close();
-        LeakCheck.assertNoLeaks();
     }
 
     DemoBackend backend() {
