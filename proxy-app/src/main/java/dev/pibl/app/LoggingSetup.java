@@ -7,10 +7,11 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
-import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.rolling.RollingFileAppender;
 import ch.qos.logback.core.rolling.SizeAndTimeBasedRollingPolicy;
 import ch.qos.logback.core.util.FileSize;
+import ch.qos.logback.core.util.StatusPrinter2;
 import dev.pibl.config.LoggingConfig;
 import dev.pibl.logging.AccessLog;
 import java.nio.file.Path;
@@ -21,13 +22,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Routes the two log streams once the config is known, replacing logback.xml's start-up setup:
  * <ul>
- *   <li>access log ({@value AccessLog#LOGGER_NAME}): an async appender (event loops only enqueue;
- *       when the queue is full a line is dropped rather than an event loop blocked) feeding stdout
- *       and a rolling file (daily and at 100 MiB, gzipped, 14 days kept);</li>
- *   <li>application messages (start-up, backend failures): stderr, so stdout stays one access
- *       line per exchange for whoever parses it.</li>
+ *   <li>access log ({@value AccessLog#LOGGER_NAME}): each event is a batch of complete lines from
+ *       one event loop ({@link AccessLog}); an async appender takes it off the event loop and writes
+ *       it with one write call to stdout and one to a rolling file (daily and at 100 MiB, gzipped,
+ *       14 days and 5 GiB kept);</li>
+ *   <li>application messages (start-up, backend failures): stderr, also through an async
+ *       appender so a burst of backend errors never blocks an event loop, and so stdout stays
+ *       one access line per exchange for whoever parses it.</li>
  * </ul>
- * Called once from the main thread before the server starts.
+ * Both queues drop rather than block when full: an event loop must never wait on a disk or a
+ * terminal. Called once from the main thread before the server starts.
  */
 final class LoggingSetup {
 
@@ -40,44 +44,50 @@ final class LoggingSetup {
 
         ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
         stderr.setContext(context);
-        stderr.setName("app");
+        stderr.setName("app-stderr");
         stderr.setTarget("System.err");
         stderr.setEncoder(encoder(context, "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0} - %msg%n"));
         stderr.start();
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.INFO);
-        root.addAppender(stderr);
+        root.addAppender(async(context, "app", 4096, List.of(stderr)));
         context.getLogger("io.netty").setLevel(Level.WARN);
 
-        List<OutputStreamAppender<ILoggingEvent>> outputs = new ArrayList<>();
+        List<Appender<ILoggingEvent>> outputs = new ArrayList<>();
         if (config.stdout()) {
             ConsoleAppender<ILoggingEvent> stdout = new ConsoleAppender<>();
             stdout.setContext(context);
             stdout.setName("access-stdout");
-            stdout.setImmediateFlush(false);
-            stdout.setEncoder(encoder(context, "%msg%n"));
+            stdout.setEncoder(encoder(context, "%msg"));
             stdout.start();
             outputs.add(stdout);
         }
         outputs.add(rollingFile(context, config.file()));
-
-        AsyncAppender async = new AsyncAppender();
-        async.setContext(context);
-        async.setName("access-async");
-        async.setQueueSize(16 * 1024);
-        async.setDiscardingThreshold(0);
-        async.setNeverBlock(true);
-        FlushWhenIdleAppender writer = new FlushWhenIdleAppender(async, outputs);
-        writer.setContext(context);
-        writer.setName("access-writer");
-        writer.start();
-        async.addAppender(writer);
-        async.start();
-
         Logger access = context.getLogger(AccessLog.LOGGER_NAME);
         access.setAdditive(false);
         access.setLevel(Level.INFO);
-        access.addAppender(async);
+        access.addAppender(async(context, "access", 1024, outputs));
+        // Logback reports its own problems (an unwritable file, a bad pattern) only to its status
+        // manager; show them, since they mean lost log lines.
+        StatusPrinter2 printer = new StatusPrinter2();
+        printer.printInCaseOfErrorsOrWarnings(context);
+    }
+
+    private static AsyncAppender async(LoggerContext context, String name, int queueSize,
+            List<Appender<ILoggingEvent>> outputs) {
+        AsyncAppender async = new AsyncAppender();
+        async.setContext(context);
+        async.setName(name);
+        async.setQueueSize(queueSize);
+        async.setDiscardingThreshold(0);
+        async.setNeverBlock(true);
+        FanOutAppender fanOut = new FanOutAppender(outputs);
+        fanOut.setContext(context);
+        fanOut.setName(name + "-outputs");
+        fanOut.start();
+        async.addAppender(fanOut);
+        async.start();
+        return async;
     }
 
     /** Flushes and closes every appender; call last on shutdown. */
@@ -90,7 +100,6 @@ final class LoggingSetup {
         appender.setContext(context);
         appender.setName("access-file");
         appender.setFile(file.toString());
-        appender.setImmediateFlush(false);
         SizeAndTimeBasedRollingPolicy<ILoggingEvent> policy = new SizeAndTimeBasedRollingPolicy<>();
         policy.setContext(context);
         policy.setParent(appender);
@@ -100,7 +109,7 @@ final class LoggingSetup {
         policy.setTotalSizeCap(FileSize.valueOf("5GB"));
         policy.start();
         appender.setRollingPolicy(policy);
-        appender.setEncoder(encoder(context, "%msg%n"));
+        appender.setEncoder(encoder(context, "%msg"));
         appender.start();
         if (!appender.isStarted()) {
             throw new IllegalStateException("logging.file: " + file + " (expected: a file PIBL can create and write)");

@@ -33,14 +33,14 @@ public final class Main implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--config", paramLabel = "FILE",
+    @Option(names = "--config", scope = CommandLine.ScopeType.INHERIT, paramLabel = "FILE",
             description = "YAML config. Default: config/pibl.yaml, else /etc/pibl/pibl.yaml.")
     Path config;
 
-    @Option(names = "--port", paramLabel = "N", description = "Listen on this port instead of server.port.")
+    @Option(names = "--port", scope = CommandLine.ScopeType.INHERIT, paramLabel = "N", description = "Listen on this port instead of server.port.")
     Integer port;
 
-    @Option(names = "--ttl", paramLabel = "DURATION",
+    @Option(names = "--ttl", scope = CommandLine.ScopeType.INHERIT, paramLabel = "DURATION",
             description = "Default cache TTL (e.g. 60s, 5m), instead of cache.default-ttl.")
     String ttl;
 

@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Ticker;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -37,6 +38,7 @@ public final class AccessLogHandler extends ChannelDuplexHandler {
     private final AccessLog log;
     private final ArrayDeque<AccessLogRecord> exchanges = new ArrayDeque<>(2);
     private Ticker ticker;
+    private EventExecutor loop;
     private String clientIp = "-";
 
     public AccessLogHandler(AccessLog log) {
@@ -45,7 +47,8 @@ public final class AccessLogHandler extends ChannelDuplexHandler {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        ticker = ctx.executor().ticker();
+        loop = ctx.executor();
+        ticker = loop.ticker();
         SocketAddress remote = ctx.channel().remoteAddress();
         if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
             clientIp = inet.getAddress().getHostAddress();
@@ -157,6 +160,6 @@ public final class AccessLogHandler extends ChannelDuplexHandler {
     private void finish(AccessLogRecord r, String aborted) {
         r.durationNanos = ticker.nanoTime() - r.startNanos;
         r.aborted = aborted;
-        log.emit(r);
+        log.emit(r, loop);
     }
 }

@@ -26,12 +26,17 @@ import org.junit.jupiter.api.Test;
 class AccessLogHandlerTest {
 
     private final List<String> lines = new ArrayList<>();
+    private final List<String> batches = new ArrayList<>();
     private final Clock clock = Clock.fixed(Instant.parse("2026-11-22T10:00:00.042Z"), ZoneOffset.UTC);
 
     private EmbeddedChannel channel(LoggingConfig.Format format, LoggingConfig.Detail detail) {
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.freezeTime();
-        ch.pipeline().addLast(new AccessLogHandler(new AccessLog(format, detail, clock, lines::add)));
+        ch.pipeline().addLast(new AccessLogHandler(new AccessLog(format, detail, clock,
+                batch -> {
+                    batches.add(batch);
+                    lines.addAll(List.of(batch.split("\n")));
+                })));
         return ch;
     }
 
@@ -58,6 +63,8 @@ class AccessLogHandlerTest {
         ch.advanceTimeBy(1500, TimeUnit.MICROSECONDS);
         log.noteUpstream(TimeUnit.MICROSECONDS.toNanos(1200));
         ch.writeOutbound(response(HttpResponseStatus.OK, "hello"), response(HttpResponseStatus.NOT_FOUND, ""));
+        ch.runPendingTasks();
+        assertThat(batches).as("both lines of one loop iteration travel together").hasSize(1);
         assertThat(lines).containsExactly(
                 "2026-11-22T10:00:00.042Z " + firstId + " embedded \"POST /one HTTP/1.1\" 200 3 5 1.500ms backend=node-1 upstream=1.200ms",
                 "2026-11-22T10:00:00.042Z " + second.headers().get(RequestIds.HEADER)

@@ -51,9 +51,19 @@ public final class TestProxy implements AutoCloseable {
         return server.port();
     }
 
-    /** Access-log lines written so far, oldest first. */
-    public List<String> accessLog() {
-        return accessLog;
+    /**
+     * The access-log lines once {@code count} have been written (they reach the sink a loop
+     * iteration after the response), oldest first; fails if they do not come within 5 s.
+     */
+    public List<String> awaitAccessLog(int count) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> accessLog.size() >= count);
+        // A moment for any unexpected extra line to show, so callers can assert the exact count.
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return List.copyOf(accessLog);
     }
 
     public HttpResponse<String> get(String path) throws IOException, InterruptedException {
@@ -162,7 +172,7 @@ public final class TestProxy implements AutoCloseable {
             List<String> lines = new CopyOnWriteArrayList<>();
             PiblConfig config = config();
             AccessLog log = new AccessLog(config.logging().format(), config.logging().detail(), Clock.systemUTC(),
-                    lines::add);
+                    batch -> lines.addAll(List.of(batch.split("\n"))));
             return new TestProxy(ProxyServer.start(config, log), lines);
         }
     }

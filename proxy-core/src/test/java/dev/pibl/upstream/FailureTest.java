@@ -30,7 +30,7 @@ class FailureTest {
                 assertThat(r.statusCode()).isEqualTo(200);
                 assertThat(r.body()).isEqualTo("live");
             }
-            assertThat(proxy.accessLog()).allMatch(line -> line.contains("backend=live"));
+            assertThat(proxy.awaitAccessLog(4)).hasSize(4).allMatch(line -> line.contains("backend=live"));
         }
     }
 
@@ -42,7 +42,7 @@ class FailureTest {
             assertThat(r.status()).isEqualTo(502);
             String id = r.header("X-Request-Id");
             assertThat(r.bodyText()).contains("502 Bad Gateway").contains("request-id: " + id);
-            assertThat(proxy.accessLog()).singleElement().asString().contains(id).contains("\" 502 ");
+            assertThat(proxy.awaitAccessLog(1)).singleElement().asString().contains(id).contains("\" 502 ");
             // The request was complete, so the connection stays usable.
             assertThat(client.send("GET /y HTTP/1.1\r\nHost: t\r\n\r\n").read().status()).isEqualTo(502);
         }
@@ -72,7 +72,7 @@ class FailureTest {
             assertThat(r.status()).isEqualTo(408);
             assertThat(client.closedByPeer()).isTrue();
             assertThat(backend.requests()).isEmpty();
-            assertThat(proxy.accessLog()).singleElement().asString().contains("\" 408 ");
+            assertThat(proxy.awaitAccessLog(1)).singleElement().asString().contains("\" 408 ");
         }
     }
 
@@ -83,7 +83,7 @@ class FailureTest {
              RawHttp client = new RawHttp(proxy.port())) {
             assertThat(client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n").read().status()).isEqualTo(200);
             assertThat(client.closedByPeer()).isTrue();
-            assertThat(proxy.accessLog()).hasSize(1);
+            assertThat(proxy.awaitAccessLog(1)).hasSize(1);
         }
     }
 

@@ -28,6 +28,40 @@ class KeepAliveAndPipeliningTest {
     }
 
     @Test
+    void tenThousandRequestsFromEightKeepAliveClientsOpenAtMostEightUpstreamConnections() throws Exception {
+        try (TestBackend backend = TestBackend.start("node-1");
+             TestProxy proxy = TestProxy.builder().backend(backend).start()) {
+            int clients = 8;
+            int perClient = 1250;
+            java.util.List<java.util.concurrent.Future<Integer>> done = new java.util.ArrayList<>();
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(clients);
+            try {
+                for (int c = 0; c < clients; c++) {
+                    done.add(pool.submit(() -> {
+                        int ok = 0;
+                        try (RawHttp client = new RawHttp(proxy.port())) {
+                            for (int i = 0; i < perClient; i++) {
+                                ok += client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n").read().status() == 200 ? 1 : 0;
+                            }
+                        }
+                        return ok;
+                    }));
+                }
+                int ok = 0;
+                for (var f : done) {
+                    ok += f.get();
+                }
+                assertThat(ok).isEqualTo(clients * perClient);
+            } finally {
+                pool.shutdownNow();
+            }
+            // One backend connection per concurrently busy client connection at most, whatever the total.
+            assertThat(backend.requests()).hasSize(clients * perClient);
+            assertThat(backend.connectionsAccepted()).isBetween(1, clients);
+        }
+    }
+
+    @Test
     void pipelinedRequestsAreAnsweredInOrderEvenWhenTheFirstIsSlowest() throws Exception {
         TestBackend.Responder byPath = (ctx, req, b) -> {
             long delay = req.uri().equals("/first") ? 300 : 0;

@@ -97,7 +97,7 @@ class ProtocolTest {
             RawHttp.Response fin = client.read();
             assertThat(fin.status()).isEqualTo(200);
             assertThat(fin.bodyText()).isEqualTo("final");
-            assertThat(proxy.accessLog()).singleElement().asString().contains("\" 200 ");
+            assertThat(proxy.awaitAccessLog(1)).singleElement().asString().contains("\" 200 ");
         }
     }
 

@@ -27,8 +27,8 @@ class RoundRobinEndToEndTest {
                 bodies.add(r.body());
             }
             assertThat(bodies).containsExactly("node-1", "node-2", "node-3", "node-1", "node-2", "node-3");
-            assertThat(proxy.accessLog()).hasSize(6);
-            assertThat(proxy.accessLog().get(0)).contains("\"GET / HTTP/1.1\" 200").contains("backend=node-1");
+            assertThat(proxy.awaitAccessLog(6)).hasSize(6);
+            assertThat(proxy.awaitAccessLog(6).get(0)).contains("\"GET / HTTP/1.1\" 200").contains("backend=node-1");
         }
     }
 
