@@ -2,6 +2,7 @@ package dev.pibl.http;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -28,30 +29,50 @@ public final class HopByHopHeaders {
     private HopByHopHeaders() {
     }
 
-    /** Strips the hop-by-hop headers from {@code headers} in place. */
-    public static void strip(HttpHeaders headers) {
+    /**
+     * Strips the hop-by-hop headers from {@code headers} in place and says whether the message
+     * lets its connection persist (RFC 9112 §9.3): for HTTP/1.1 unless {@code Connection} has
+     * {@code close}, for HTTP/1.0 only with {@code keep-alive}. Reading both from one pass over
+     * {@code Connection} saves the repeated lookups of separate checks on every request.
+     */
+    public static boolean strip(HttpHeaders headers, HttpVersion version) {
         List<String> connection = headers.getAll(HttpHeaderNames.CONNECTION);
+        boolean close = false;
+        boolean keepAlive = false;
         for (int i = 0; i < connection.size(); i++) {
-            removeNamedIn(headers, connection.get(i));
+            int options = removeNamedIn(headers, connection.get(i));
+            close |= (options & CLOSE) != 0;
+            keepAlive |= (options & KEEP_ALIVE) != 0;
         }
         for (int i = 0; i < FIXED.size(); i++) {
             headers.remove(FIXED.get(i));
         }
         removeProxyHeaders(headers);
+        return !close && (version.isKeepAliveDefault() || keepAlive);
     }
 
-    private static void removeNamedIn(HttpHeaders headers, String connectionValue) {
+    private static final int CLOSE = 1;
+    private static final int KEEP_ALIVE = 2;
+
+    /** Removes the headers a Connection value names; returns which connection options it had. */
+    private static int removeNamedIn(HttpHeaders headers, String connectionValue) {
+        int options = 0;
         int start = 0;
         int length = connectionValue.length();
         while (start < length) {
             int comma = connectionValue.indexOf(',', start);
             int end = comma < 0 ? length : comma;
             String token = connectionValue.substring(start, end).trim();
-            if (!token.isEmpty()) {
+            if (token.equalsIgnoreCase("close")) {
+                options |= CLOSE;
+            } else if (token.equalsIgnoreCase("keep-alive")) {
+                options |= KEEP_ALIVE;
+            } else if (!token.isEmpty()) {
                 headers.remove(token);
             }
             start = end + 1;
         }
+        return options;
     }
 
     private static void removeProxyHeaders(HttpHeaders headers) {

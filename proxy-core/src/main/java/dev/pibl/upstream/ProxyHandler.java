@@ -235,7 +235,6 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private void startExchange(HttpRequest request) {
         Exchange e = new Exchange(request);
         ex = e;
-        e.clientKeepAlive = HttpUtil.isKeepAlive(request) && !draining;
         HttpHeaders headers = request.headers();
         if (HttpUtil.is100ContinueExpected(request)) {
             // Answered here, when a backend connection is ready, as nginx does; backends never see it.
@@ -243,7 +242,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
             headers.remove(HttpHeaderNames.EXPECT);
         }
         boolean chunked = HttpUtil.isTransferEncodingChunked(request);
-        HopByHopHeaders.strip(headers);
+        e.clientKeepAlive = HopByHopHeaders.strip(headers, request.protocolVersion()) && !draining;
         if (chunked) {
             headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
@@ -372,14 +371,13 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         e.responseStarted = true;
-        e.upstreamReusable = HttpUtil.isKeepAlive(response);
         if (e.requestComplete) {
             responseDeadline.arm(settings.responseTimeoutNanos()); // now bounds the gap between reads
         }
         HttpHeaders headers = response.headers();
         boolean hasLength = headers.contains(HttpHeaderNames.CONTENT_LENGTH);
         boolean noBody = e.head || code == 204 || code == 304;
-        HopByHopHeaders.strip(headers);
+        e.upstreamReusable = HopByHopHeaders.strip(headers, response.protocolVersion());
         if (!noBody && !hasLength) {
             // Chunked or read-until-close from the backend: chunk it for HTTP/1.1 clients, and for
             // HTTP/1.0 clients let the end of the connection mark the end of the body.
@@ -409,7 +407,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         if (code == 100 || code == 101 || e.clientVersion.minorVersion() == 0) {
             return;
         }
-        HopByHopHeaders.strip(response.headers());
+        HopByHopHeaders.strip(response.headers(), response.protocolVersion());
         FullHttpResponse interim = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, response.status(),
                 Unpooled.EMPTY_BUFFER);
         interim.headers().set(response.headers());
