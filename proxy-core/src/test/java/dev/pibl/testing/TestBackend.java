@@ -127,6 +127,11 @@ public final class TestBackend implements AutoCloseable {
         return connections.get();
     }
 
+    /** Connections currently open to this backend. */
+    public int openConnections() {
+        return open.size();
+    }
+
     public List<Recorded> requests() {
         return requests;
     }

@@ -122,6 +122,11 @@ public final class TestProxy implements AutoCloseable {
             return this;
         }
 
+        public Builder upstreamIdleTimeout(Duration d) {
+            upstreamIdle = d;
+            return this;
+        }
+
         public Builder drainTimeout(Duration d) {
             drain = d;
             return this;
