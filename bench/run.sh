@@ -612,7 +612,8 @@ for t in $TARGETS; do
     for (( i=${#STARTED_PGIDS[@]}-1; i>=n_before; i-- )); do stop_group "${STARTED_PGIDS[i]}"; done
     STARTED_PGIDS=("${STARTED_PGIDS[@]:0:n_before}")   # stopped: never signal those ids again
     if [[ -n $T_LOG && -f $T_LOG ]]; then
-        LOGLINES+="${TARGET_LABEL[$t]:-$t} $(wc -l <"$T_LOG"); "
+        # PIBL rolls its log at 100 MiB into $T_LOG.<date>.<n>.gz: count those lines too.
+        LOGLINES+="${TARGET_LABEL[$t]:-$t} $(zcat -f "$T_LOG" "$T_LOG".*.gz 2>/dev/null | wc -l); "
         rm -f "$T_LOG"
     fi
 done
