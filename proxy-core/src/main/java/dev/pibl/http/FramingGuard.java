@@ -71,7 +71,9 @@ public final class FramingGuard extends ChannelInboundHandlerAdapter {
             return decoderFailure(result.cause());
         }
         HttpHeaders headers = request.headers();
-        if (headers.size() > limits.maxHeaders()) {
+        // The access log stage added (or replaced) X-Request-Id; do not count it against the client.
+        int clientFields = headers.size() - (headers.contains(RequestIds.HEADER) ? 1 : 0);
+        if (clientFields > limits.maxHeaders()) {
             return new Rejection(ProxyError.HEADERS_TOO_LARGE,
                     "more than " + limits.maxHeaders() + " header fields");
         }

@@ -17,6 +17,24 @@ class FramingGuardTest {
 
     private static final LimitsConfig LIMITS = new LimitsConfig(64, 256, 5, 100);
 
+    @org.junit.jupiter.api.Test
+    void theRequestIdPiblAddsDoesNotCountAgainstTheHeaderLimit() {
+        EmbeddedChannel ch = new EmbeddedChannel(new HttpServerCodec(), new io.netty.channel.ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+                if (msg instanceof HttpRequest r) {
+                    r.headers().set(RequestIds.HEADER, RequestIds.next()); // what the access log stage does
+                }
+                ctx.fireChannelRead(msg);
+            }
+        }, new FramingGuard(LIMITS));
+        ch.writeInbound(Unpooled.copiedBuffer("GET / HTTP/1.1\r\nHost: a\r\nA: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\n\r\n",
+                StandardCharsets.US_ASCII));
+        HttpRequest passed = ch.readInbound();
+        assertThat(passed).as("five client fields with a limit of five").isNotNull();
+        ch.finishAndReleaseAll();
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "plain GET                   | GET / HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n                               | 0",
