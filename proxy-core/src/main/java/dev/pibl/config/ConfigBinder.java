@@ -33,7 +33,7 @@ final class ConfigBinder {
     private static final List<String> BACKEND_KEYS = List.of("name", "url", "weight");
     private static final List<String> BALANCING_KEYS = List.of("policy");
     private static final List<String> TIMEOUTS_KEYS =
-            List.of("connect", "response", "client-header", "idle", "upstream-idle", "drain");
+            List.of("connect", "response", "client-header", "client-body", "idle", "upstream-idle", "drain");
     private static final List<String> UPSTREAM_KEYS =
             List.of("max-connections", "max-pending", "pending-timeout", "max-tries", "preserve-host");
     private static final List<String> CACHE_KEYS =
@@ -212,6 +212,7 @@ final class ConfigBinder {
                 timeout(s, "connect", Duration.ofSeconds(2)),
                 timeout(s, "response", Duration.ofSeconds(30)),
                 timeout(s, "client-header", Duration.ofSeconds(10)),
+                timeout(s, "client-body", Duration.ofSeconds(60)),
                 timeout(s, "idle", Duration.ofSeconds(60)),
                 timeout(s, "upstream-idle", Duration.ofSeconds(30)),
                 timeout(s, "drain", Duration.ofSeconds(20)));

@@ -3,9 +3,15 @@ package dev.pibl.http;
 import static java.util.Objects.requireNonNull;
 
 import dev.pibl.config.LimitsConfig;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -21,20 +27,25 @@ import io.netty.util.ReferenceCountUtil;
 /**
  * Rejects request heads that must not reach a backend, before anything is forwarded. Sits after
  * the HTTP codec and the access log, so every rejection is logged. Inbound: passes acceptable
- * messages on unchanged. On a rejection it releases the message, answers with the mapped status
- * ({@link ProxyError}) and {@code Connection: close}, drops everything the client sends after, and
- * closes once the answer is written: after a malformed head the byte stream cannot be trusted to
- * frame another request.
+ * messages on unchanged. On a rejection it releases the message, stops reading, drops everything
+ * the client sends after, and answers with the mapped status ({@link ProxyError}) and
+ * {@code Connection: close} once the responses to the requests pipelined ahead of it have gone
+ * out (so answers stay in order), then closes: after a malformed head the byte stream cannot be
+ * trusted to frame another request.
  *
  * <p>Checks: the codec's own failures (request line too long → 414, header block too large → 431,
  * anything unparseable → 400), more header fields than allowed → 431, a missing Host in HTTP/1.1
  * → 400, a declared body over the limit → 413, an expectation other than 100-continue → 417.
  * One instance per connection; event loop only.
  */
-public final class FramingGuard extends ChannelInboundHandlerAdapter {
+public final class FramingGuard extends ChannelDuplexHandler {
 
     private final LimitsConfig limits;
     private boolean rejected;
+    /** Requests passed on, and final responses written back: equal when nothing is in flight. */
+    private long forwarded;
+    private long answered;
+    private FullHttpResponse heldRejection;
 
     public FramingGuard(LimitsConfig limits) {
         this.limits = requireNonNull(limits, "limits");
@@ -50,19 +61,54 @@ public final class FramingGuard extends ChannelInboundHandlerAdapter {
             Rejection rejection = check(request);
             if (rejection != null) {
                 rejected = true;
-                if (!ctx.channel().isActive()) {
-                    // A half-sent head decoded as the connection closed: nobody is left to answer.
-                    ReferenceCountUtil.release(msg);
-                    return;
-                }
-                String requestId = requestId(request);
                 ReferenceCountUtil.release(msg);
-                ctx.writeAndFlush(ErrorResponses.build(ctx.alloc(), rejection.error, rejection.detail, requestId, true))
-                        .addListener(ChannelFutureListener.CLOSE);
+                if (!ctx.channel().isActive()) {
+                    return; // a half-sent head decoded as the connection closed: nobody to answer
+                }
+                ctx.channel().config().setAutoRead(false);
+                heldRejection = ErrorResponses.build(ctx.alloc(), rejection.error, rejection.detail,
+                        requestId(request), true);
+                sendRejectionWhenInOrder(ctx);
                 return;
             }
+            forwarded++;
         }
         ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        boolean interim = msg instanceof HttpResponse r && r.status().codeClass() == HttpStatusClass.INFORMATIONAL;
+        if (!interim && msg instanceof LastHttpContent) {
+            answered++;
+        }
+        ctx.write(msg, promise);
+        if (heldRejection != null) {
+            sendRejectionWhenInOrder(ctx);
+        }
+    }
+
+    private void sendRejectionWhenInOrder(ChannelHandlerContext ctx) {
+        if (answered < forwarded) {
+            return;
+        }
+        FullHttpResponse response = heldRejection;
+        heldRejection = null;
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        if (heldRejection != null) {
+            heldRejection.release();
+            heldRejection = null;
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        handlerRemoved(ctx);
+        ctx.fireChannelInactive();
     }
 
     private Rejection check(HttpRequest request) {
@@ -79,6 +125,12 @@ public final class FramingGuard extends ChannelInboundHandlerAdapter {
         }
         if (request.protocolVersion().equals(HttpVersion.HTTP_1_1) && !headers.contains(HttpHeaderNames.HOST)) {
             return new Rejection(ProxyError.MALFORMED_REQUEST, "HTTP/1.1 request without a Host header");
+        }
+        if (headers.getAll(HttpHeaderNames.HOST).size() > 1) {
+            return new Rejection(ProxyError.MALFORMED_REQUEST, "more than one Host header");
+        }
+        if (HttpMethod.CONNECT.equals(request.method())) {
+            return new Rejection(ProxyError.NOT_IMPLEMENTED, "CONNECT is not supported");
         }
         if (limits.maxBodySize() > 0 && HttpUtil.getContentLength(request, -1L) > limits.maxBodySize()) {
             return new Rejection(ProxyError.BODY_TOO_LARGE,

@@ -67,12 +67,21 @@ public final class HopByHopHeaders {
                 options |= CLOSE;
             } else if (token.equalsIgnoreCase("keep-alive")) {
                 options |= KEEP_ALIVE;
-            } else if (!token.isEmpty()) {
+            } else if (!token.isEmpty() && !isFraming(token)) {
                 headers.remove(token);
             }
             start = end + 1;
         }
         return options;
+    }
+
+    /**
+     * Content-Length and Host say how the message is framed and where it goes; a Connection header
+     * naming them must not make the proxy drop them, or the body the proxy framed would reach the
+     * backend as a second request (request smuggling).
+     */
+    private static boolean isFraming(String token) {
+        return token.equalsIgnoreCase("content-length") || token.equalsIgnoreCase("host");
     }
 
     private static void removeProxyHeaders(HttpHeaders headers) {

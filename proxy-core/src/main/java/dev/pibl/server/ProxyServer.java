@@ -81,7 +81,8 @@ public final class ProxyServer implements AutoCloseable {
                 transport.socketChannelClass());
         ProxySettings settings = new ProxySettings(LoadBalancer.roundRobin(backends), pools,
                 config.server().limits().maxBodySize(), config.timeouts().response().toNanos(),
-                config.upstream().maxTries(), config.upstream().preserveHost());
+                config.timeouts().clientBody().toNanos(), config.upstream().maxTries(),
+                config.upstream().preserveHost());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannelClass())

@@ -28,7 +28,8 @@ final class ConnectionPool {
 
     /** Someone waiting for a connection: an exchange. Called back on the pool's event loop. */
     interface Waiter {
-        void acquired(Channel channel);
+        /** {@code reused}: the connection had served an earlier exchange (it may have gone stale). */
+        void acquired(Channel channel, boolean reused);
 
         void acquireFailed(UpstreamFailure failure, Throwable cause);
 
@@ -65,17 +66,21 @@ final class ConnectionPool {
         return backend;
     }
 
-    /** Lends a connection to {@code waiter}, now if one is idle, else when one opens or comes back. */
-    void acquire(Waiter waiter) {
+    /**
+     * Lends a connection to {@code waiter}, now if one is idle, else when one opens or comes back.
+     * With {@code fresh} the idle ones are passed over: the caller wants a new connection, after
+     * a reused one turned out to be closed by the backend.
+     */
+    void acquire(Waiter waiter, boolean fresh) {
         if (closed) {
             waiter.acquireFailed(UpstreamFailure.POOL_CLOSED, null);
             return;
         }
         long now = ticker.nanoTime();
         Channel ch;
-        while ((ch = idle.pollLast()) != null) {
+        while (!fresh && (ch = idle.pollLast()) != null) {
             if (usable(ch, now)) {
-                waiter.acquired(ch);
+                waiter.acquired(ch, true);
                 return;
             }
             ch.close();
@@ -83,6 +88,9 @@ final class ConnectionPool {
         if (open < maxConnections) {
             connect(waiter);
             return;
+        }
+        if (waiters.size() >= maxPending) {
+            dropCancelledWaiters(); // clients that went away must not keep others out
         }
         if (waiters.size() >= maxPending) {
             waiter.acquireFailed(UpstreamFailure.POOL_FULL, null);
@@ -106,7 +114,7 @@ final class ConnectionPool {
         while ((p = waiters.pollFirst()) != null) {
             p.timer.cancel(false);
             if (!p.waiter.cancelled()) {
-                p.waiter.acquired(ch);
+                p.waiter.acquired(ch, true);
                 return;
             }
         }
@@ -160,7 +168,7 @@ final class ConnectionPool {
                 if (waiter.cancelled()) {
                     release(ch, true);
                 } else {
-                    waiter.acquired(ch);
+                    waiter.acquired(ch, false);
                 }
                 return;
             }
@@ -169,6 +177,16 @@ final class ConnectionPool {
                 waiter.acquireFailed(f.cause() instanceof ConnectTimeoutException
                         ? UpstreamFailure.CONNECT_TIMEOUT : UpstreamFailure.CONNECT_FAILED, f.cause());
             }
+        });
+    }
+
+    private void dropCancelledWaiters() {
+        waiters.removeIf(p -> {
+            if (p.waiter.cancelled()) {
+                p.timer.cancel(false);
+                return true;
+            }
+            return false;
         });
     }
 

@@ -52,10 +52,13 @@ import org.slf4j.LoggerFactory;
  * and resumes on its writability change, so memory per connection stays bounded (about one read
  * buffer plus the channel's high water mark) whatever the body size.
  *
- * <p>Failures: connection failures before any byte of the request body went out are retried on
- * the next backend (up to {@code maxTries}); otherwise 502. No response head within the response
- * timeout after the request was sent gives 504. Once a response has started, a failure can only
- * cut the client connection.
+ * <p>Failures: connection failures are retried on the next backend (up to {@code maxTries}). A
+ * connection that closes before any response is retried only for an idempotent request none of
+ * whose body was sent: once on a fresh connection to the same backend if the closed one was a
+ * reused keep-alive connection (the backend's keep-alive timeout raced with the reuse), else on
+ * the next backend; otherwise 502. No response head within the response timeout after the request
+ * was sent gives 504. A request body that stalls between reads gives 408 (or 504 when the backend
+ * stopped reading it). Once a response has started, a failure can only cut the client connection.
  *
  * <p>One instance per client connection; all methods run on its event loop, including the
  * {@code onUpstream*} callbacks, because backend connections live on the same loop.
@@ -78,6 +81,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private UpstreamPools.LoopPools pools;
     private AccessLogHandler accessLog;
     private Deadline responseDeadline;
+    private Deadline bodyDeadline;
     private Ticker ticker;
     private String clientIp = "-";
     private Exchange ex;
@@ -100,6 +104,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         this.pools = settings.pools().forLoop(ctx.channel().eventLoop());
         this.accessLog = ctx.pipeline().get(AccessLogHandler.class);
         this.responseDeadline = new Deadline(ctx.executor(), this::responseTimedOut);
+        this.bodyDeadline = new Deadline(ctx.executor(), this::bodyTimedOut);
         SocketAddress remote = ctx.channel().remoteAddress();
         if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
             clientIp = inet.getAddress().getHostAddress();
@@ -143,6 +148,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         closing = true;
         responseDeadline.cancel();
+        bodyDeadline.cancel();
         Exchange e = ex;
         if (e != null) {
             closeUpstream(e);
@@ -236,6 +242,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         Exchange e = new Exchange(request);
         ex = e;
         HttpHeaders headers = request.headers();
+        e.clientSentHost = headers.contains(HttpHeaderNames.HOST);
         if (HttpUtil.is100ContinueExpected(request)) {
             // Answered here, when a backend connection is ready, as nginx does; backends never see it.
             e.expectContinue = true;
@@ -250,6 +257,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         // Backend connections are persistent HTTP/1.1 whatever the client spoke.
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
         e.upstreamStartNanos = ticker.nanoTime();
+        bodyDeadline.arm(settings.clientBodyTimeoutNanos()); // disarmed when the request's end arrives
         tryNextBackend(e, null, null);
     }
 
@@ -271,16 +279,17 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         if (accessLog != null) {
             accessLog.noteBackend(b.name());
         }
-        e.pool.acquire(e);
+        e.pool.acquire(e, false);
     }
 
-    private void attach(Exchange e, Channel upstream) {
+    private void attach(Exchange e, Channel upstream, boolean reused) {
         e.upstream = upstream;
+        e.reusedConnection = reused;
         UpstreamHandler relay = upstream.pipeline().get(UpstreamHandler.class);
         e.relay = relay;
         relay.bind(this);
         HttpHeaders headers = e.request.headers();
-        if (!settings.preserveHost() || !headers.contains(HttpHeaderNames.HOST)) {
+        if (!settings.preserveHost() || !e.clientSentHost) {
             headers.set(HttpHeaderNames.HOST, e.backend.hostHeader());
         }
         upstream.write(e.request, upstream.voidPromise());
@@ -321,11 +330,15 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         upstreamFlushNeeded = true;
         if (last) {
             e.requestComplete = true;
+            bodyDeadline.disarm();
             if (!e.responseStarted) {
                 responseDeadline.arm(settings.responseTimeoutNanos());
             }
-        } else if (!e.upstream.isWritable()) {
-            ctx.channel().config().setAutoRead(false);
+        } else {
+            bodyDeadline.arm(settings.clientBodyTimeoutNanos());
+            if (!e.upstream.isWritable()) {
+                ctx.channel().config().setAutoRead(false);
+            }
         }
     }
 
@@ -355,8 +368,20 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             onResponseHead(e, response);
+        } else if (!(msg instanceof HttpContent)) {
+            // Raw bytes: the client codec stopped parsing HTTP (after a 101). Never relay or pool it.
+            ReferenceCountUtil.release(msg);
+            upstreamBroke(e, UpstreamFailure.INVALID_RESPONSE, null);
+            return;
         }
         if (msg instanceof HttpContent content) {
+            if (content.decoderResult().isFailure()) {
+                // A broken chunk: relaying a clean end would pass a truncated body off as whole,
+                // and the codec now discards the connection's bytes, so it must not be pooled.
+                content.release();
+                upstreamBroke(e, UpstreamFailure.INVALID_RESPONSE, content.decoderResult().cause());
+                return;
+            }
             if (e.responseStarted && e.requestComplete) {
                 responseDeadline.arm(settings.responseTimeoutNanos()); // bounds the gap between reads
             }
@@ -375,9 +400,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
             responseDeadline.arm(settings.responseTimeoutNanos()); // now bounds the gap between reads
         }
         HttpHeaders headers = response.headers();
-        boolean hasLength = headers.contains(HttpHeaderNames.CONTENT_LENGTH);
         boolean noBody = e.head || code == 204 || code == 304;
         e.upstreamReusable = HopByHopHeaders.strip(headers, response.protocolVersion());
+        boolean hasLength = headers.contains(HttpHeaderNames.CONTENT_LENGTH);
         if (!noBody && !hasLength) {
             // Chunked or read-until-close from the backend: chunk it for HTTP/1.1 clients, and for
             // HTTP/1.0 clients let the end of the connection mark the end of the body.
@@ -443,6 +468,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     private void completeExchange(Exchange e, LastHttpContent last) {
         responseDeadline.disarm();
+        bodyDeadline.disarm();
         if (accessLog != null) {
             accessLog.noteUpstream(ticker.nanoTime() - e.upstreamStartNanos);
         }
@@ -479,6 +505,11 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         // The request may have reached the backend: send it again only if that is harmless (an
         // idempotent method, RFC 9110 §9.2.2) and nothing of its body is lost with the connection.
         if (!e.requestBodySent && e.idempotent) {
+            if (e.reusedConnection && !e.retriedFresh) {
+                e.retriedFresh = true;
+                e.pool.acquire(e, true);
+                return;
+            }
             tryNextBackend(e, failure, backend);
             return;
         }
@@ -490,13 +521,35 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         if (e == null || e.upstream == null) {
             return;
         }
-        LOG.warn("backend {} did not answer request {} in time", e.backend.name(), e.requestId);
+        if (e.responseStarted && !ctx.channel().isWritable()) {
+            LOG.warn("client too slow reading the response to request {}: closing", e.requestId);
+        } else {
+            LOG.warn("backend {} did not answer request {} in time", e.backend.name(), e.requestId);
+        }
         closeUpstream(e);
         if (e.responseStarted) {
             abort(e);
             return;
         }
         fail(e, UpstreamFailure.RESPONSE_TIMEOUT.error(), UpstreamFailure.RESPONSE_TIMEOUT.describe(e.backend.name()));
+    }
+
+    private void bodyTimedOut() {
+        Exchange e = ex;
+        if (e == null || e.requestComplete) {
+            return;
+        }
+        if (e.upstream == null || !pending.isEmpty()) {
+            // The wait is ours (connecting, or body parts queued), not the client's.
+            bodyDeadline.arm(settings.clientBodyTimeoutNanos());
+            return;
+        }
+        if (!e.upstream.isWritable()) {
+            LOG.warn("backend {} stopped reading the body of request {}", e.backend.name(), e.requestId);
+            fail(e, ProxyError.BACKEND_TIMEOUT, "backend " + e.backend.name() + " stopped reading the request body");
+            return;
+        }
+        fail(e, ProxyError.CLIENT_TIMEOUT, "request body not received in time");
     }
 
     // ---------------------------------------------------------------- endings
@@ -513,6 +566,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     /** Answers the client with an error for the current exchange (or cuts it if a response started). */
     private void fail(Exchange e, ProxyError error, String detail) {
+        bodyDeadline.disarm();
         if (e.responseStarted) {
             abort(e);
             return;
@@ -538,6 +592,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     /** A response already started and cannot be completed: cut the client connection. */
     private void abort(Exchange e) {
+        bodyDeadline.disarm();
         closeUpstream(e);
         finish(e);
         closeClient();
@@ -605,6 +660,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         final HttpVersion clientVersion;
         final boolean head;
         final boolean idempotent;
+        boolean clientSentHost;
+        boolean reusedConnection;
+        boolean retriedFresh;
         boolean clientKeepAlive;
         boolean expectContinue;
         boolean continueSent;
@@ -640,12 +698,12 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         }
 
         @Override
-        public void acquired(Channel channel) {
+        public void acquired(Channel channel, boolean reused) {
             if (finished || ex != this) {
                 pool.release(channel, true);
                 return;
             }
-            attach(this, channel);
+            attach(this, channel, reused);
         }
 
         @Override

@@ -11,6 +11,8 @@ import dev.pibl.balance.LoadBalancer;
  * @param maxBodySize         request bodies larger than this get 413; 0 for no limit
  * @param responseTimeoutNanos how long to wait for the response head after the request was sent,
  *                             and between reads of the response; then 504 (or a cut response)
+ * @param clientBodyTimeoutNanos how long a request body may stall between two reads; then 408
+ *                             (the client stalled) or 504 (the backend stopped reading it)
  * @param maxTries            how many backends one request may try on connection failures
  * @param preserveHost        send the client's Host unchanged rather than the backend's host:port
  */
@@ -19,6 +21,7 @@ public record ProxySettings(
         UpstreamPools pools,
         long maxBodySize,
         long responseTimeoutNanos,
+        long clientBodyTimeoutNanos,
         int maxTries,
         boolean preserveHost) {
 

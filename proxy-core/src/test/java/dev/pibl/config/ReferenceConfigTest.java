@@ -26,7 +26,8 @@ class ReferenceConfigTest {
                 new BackendConfig("node-3", "127.0.0.1", 9003, 1));
         assertThat(c.balancing().policy()).isEqualTo(BalancingConfig.Policy.ROUND_ROBIN);
         assertThat(c.timeouts()).isEqualTo(new TimeoutsConfig(Duration.ofSeconds(2), Duration.ofSeconds(30),
-                Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(20)));
+                Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(30),
+                Duration.ofSeconds(20)));
         assertThat(c.upstream()).isEqualTo(new UpstreamConfig(1024, 1024, Duration.ofSeconds(5), 3, true));
         assertThat(c.cache()).isEqualTo(new CacheConfig(true, Duration.ofSeconds(60), Path.of("cache"),
                 256L << 20, 1L << 30, 8L << 20));
@@ -81,7 +82,7 @@ class ReferenceConfigTest {
         PiblConfig c = parse(Configs.ONE_BACKEND
                 + "server: { port: 0, bind: \"::\", io-threads: 4,\n"
                 + "  limits: { max-request-line: 256B, max-header-size: 1MiB, max-headers: 10000, max-body-size: 10MB } }\n"
-                + "timeouts: { connect: 250ms, response: 1d, client-header: 1s, idle: 5m, upstream-idle: 1h, drain: 1ms }\n"
+                + "timeouts: { connect: 250ms, response: 1d, client-header: 1s, client-body: 2s, idle: 5m, upstream-idle: 1h, drain: 1ms }\n"
                 + "upstream: { max-connections: 1, max-pending: 0, pending-timeout: 1ms, max-tries: 10, preserve-host: false }\n"
                 + "cache: { enabled: false, default-ttl: 0, directory: /var/cache/pibl, memory-size: 1024,"
                 + " disk-size: 1TB, max-object-size: 1KiB }\n"
@@ -89,7 +90,8 @@ class ReferenceConfigTest {
 
         assertThat(c.server()).isEqualTo(new ServerConfig(0, "::", 4, new LimitsConfig(256, 1 << 20, 10000, 10_000_000)));
         assertThat(c.timeouts()).isEqualTo(new TimeoutsConfig(Duration.ofMillis(250), Duration.ofDays(1),
-                Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofMillis(1)));
+                Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMinutes(5), Duration.ofHours(1),
+                Duration.ofMillis(1)));
         assertThat(c.upstream()).isEqualTo(new UpstreamConfig(1, 0, Duration.ofMillis(1), 10, false));
         assertThat(c.cache()).isEqualTo(new CacheConfig(false, Duration.ZERO, Path.of("/var/cache/pibl"),
                 1024, 1_000_000_000_000L, 1024));

@@ -83,6 +83,7 @@ public final class TestProxy implements AutoCloseable {
         private Duration connect = Duration.ofSeconds(2);
         private Duration response = Duration.ofSeconds(30);
         private Duration clientHeader = Duration.ofSeconds(10);
+        private Duration clientBody = Duration.ofSeconds(60);
         private Duration idle = Duration.ofSeconds(60);
         private Duration upstreamIdle = Duration.ofSeconds(30);
         private Duration drain = Duration.ofSeconds(5);
@@ -114,6 +115,11 @@ public final class TestProxy implements AutoCloseable {
 
         public Builder clientHeaderTimeout(Duration d) {
             clientHeader = d;
+            return this;
+        }
+
+        public Builder clientBodyTimeout(Duration d) {
+            clientBody = d;
             return this;
         }
 
@@ -167,7 +173,7 @@ public final class TestProxy implements AutoCloseable {
                     new ServerConfig(0, "127.0.0.1", ioThreads, new LimitsConfig(8192, 16384, 100, maxBody)),
                     backends,
                     new BalancingConfig(BalancingConfig.Policy.ROUND_ROBIN),
-                    new TimeoutsConfig(connect, response, clientHeader, idle, upstreamIdle, drain),
+                    new TimeoutsConfig(connect, response, clientHeader, clientBody, idle, upstreamIdle, drain),
                     new UpstreamConfig(maxConnections, 1024, Duration.ofSeconds(5), maxTries, preserveHost),
                     new CacheConfig(false, Duration.ofSeconds(60), Path.of("cache"), 1 << 20, 1 << 20, 1 << 16),
                     new LoggingConfig(Path.of("logs/access.log"), false, format, detail));
