@@ -35,7 +35,12 @@ import io.netty.util.ReferenceCountUtil;
  *
  * <p>Checks: the codec's own failures (request line too long → 414, header block too large → 431,
  * anything unparseable → 400), more header fields than allowed → 431, a missing Host in HTTP/1.1
- * → 400, a declared body over the limit → 413, an expectation other than 100-continue → 417.
+ * or more than one Host → 400, CONNECT → 501 (PIBL is no tunnel), a transfer coding other than
+ * one {@code chunked} → 501 (RFC 9112 §6.1; PIBL re-frames bodies per hop and forwards no other
+ * coding), {@code chunked} twice → 400, a declared body over the limit → 413, an expectation other
+ * than 100-continue → 417. The codec itself (strict RFC 9112 mode, Netty's default) already
+ * rejects Content-Length with Transfer-Encoding, differing Content-Lengths, Transfer-Encoding in
+ * HTTP/1.0 and a final coding that is not chunked; those arrive here as decoder failures → 400.
  * One instance per connection; event loop only.
  */
 public final class FramingGuard extends ChannelDuplexHandler {
@@ -132,6 +137,12 @@ public final class FramingGuard extends ChannelDuplexHandler {
         if (HttpMethod.CONNECT.equals(request.method())) {
             return new Rejection(ProxyError.NOT_IMPLEMENTED, "CONNECT is not supported");
         }
+        if (headers.contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+            Rejection coding = checkTransferCoding(headers.getAll(HttpHeaderNames.TRANSFER_ENCODING));
+            if (coding != null) {
+                return coding;
+            }
+        }
         if (limits.maxBodySize() > 0 && HttpUtil.getContentLength(request, -1L) > limits.maxBodySize()) {
             return new Rejection(ProxyError.BODY_TOO_LARGE,
                     "request body larger than " + limits.maxBodySize() + " bytes");
@@ -139,6 +150,32 @@ public final class FramingGuard extends ChannelDuplexHandler {
         String expect = headers.get(HttpHeaderNames.EXPECT);
         if (expect != null && !HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect.trim())) {
             return new Rejection(ProxyError.EXPECTATION_FAILED, "only Expect: 100-continue is supported");
+        }
+        return null;
+    }
+
+    /** Accepts exactly one {@code chunked} coding, in any case and with optional whitespace. */
+    private static Rejection checkTransferCoding(java.util.List<String> fields) {
+        int chunked = 0;
+        int other = 0;
+        for (String field : fields) {
+            for (String token : field.split(",", -1)) {
+                String coding = token.strip();
+                if (coding.isEmpty()) {
+                    continue;
+                }
+                if (coding.equalsIgnoreCase("chunked")) {
+                    chunked++;
+                } else {
+                    other++;
+                }
+            }
+        }
+        if (chunked > 1) {
+            return new Rejection(ProxyError.MALFORMED_REQUEST, "chunked transfer coding applied more than once");
+        }
+        if (other > 0) {
+            return new Rejection(ProxyError.NOT_IMPLEMENTED, "only the chunked transfer coding is supported");
         }
         return null;
     }

@@ -47,6 +47,16 @@ class FramingGuardTest {
         "too many header fields      | GET / HTTP/1.1\\r\\nHost: a\\r\\nA: 1\\r\\nB: 2\\r\\nC: 3\\r\\nD: 4\\r\\nE: 5\\r\\n\\r\\n | 431",
         "declared body over limit    | POST / HTTP/1.1\\r\\nHost: a\\r\\nContent-Length: 101\\r\\n\\r\\n       | 413",
         "unknown expectation         | PUT / HTTP/1.1\\r\\nHost: a\\r\\nExpect: something\\r\\n\\r\\n              | 417",
+        "chunked in any case         | POST / HTTP/1.1\\r\\nHost: a\\r\\nTransfer-Encoding:  Chunked \\r\\n\\r\\n | 0",
+        "Content-Length and chunked  | POST / HTTP/1.1\\r\\nHost: a\\r\\nContent-Length: 3\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n | 400",
+        "two Content-Lengths         | POST / HTTP/1.1\\r\\nHost: a\\r\\nContent-Length: 3\\r\\nContent-Length: 4\\r\\n\\r\\n | 400",
+        "chunked not last            | POST / HTTP/1.1\\r\\nHost: a\\r\\nTransfer-Encoding: chunked, identity\\r\\n\\r\\n | 400",
+        "xchunked                    | POST / HTTP/1.1\\r\\nHost: a\\r\\nTransfer-Encoding: xchunked\\r\\n\\r\\n | 400",
+        "TE in HTTP/1.0              | POST / HTTP/1.0\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n | 400",
+        "another coding before chunked| POST / HTTP/1.1\\r\\nHost: a\\r\\nTransfer-Encoding: gzip, chunked\\r\\n\\r\\n | 501",
+        "chunked twice               | POST / HTTP/1.1\\r\\nHost: a\\r\\nTransfer-Encoding: chunked\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n | 400",
+        "CONNECT                     | CONNECT a:443 HTTP/1.1\\r\\nHost: a:443\\r\\n\\r\\n | 501",
+        "two Host headers            | GET / HTTP/1.1\\r\\nHost: a\\r\\nHost: b\\r\\n\\r\\n | 400",
     })
     void guardsTheRequestHead(String name, String raw, int expectedStatus) {
         EmbeddedChannel ch = new EmbeddedChannel(
