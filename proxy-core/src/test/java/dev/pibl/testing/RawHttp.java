@@ -55,6 +55,25 @@ public final class RawHttp implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Sends {@code head} and then {@code bodySize} zero bytes from another thread, for tests where
+     * PIBL answers (and closes) while the upload is still going; write errors end the upload.
+     */
+    public java.util.concurrent.CompletableFuture<Void> uploadInBackground(String head, long bodySize) {
+        return java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                out.write(head.getBytes(StandardCharsets.ISO_8859_1));
+                byte[] block = new byte[64 * 1024];
+                for (long sent = 0; sent < bodySize; sent += block.length) {
+                    out.write(block, 0, (int) Math.min(block.length, bodySize - sent));
+                }
+                out.flush();
+            } catch (IOException stopped) {
+                // PIBL answered and closed while the upload was still going
+            }
+        });
+    }
+
     /** Reads one response to a request that was not HEAD. */
     public Response read() throws IOException {
         return read(false);

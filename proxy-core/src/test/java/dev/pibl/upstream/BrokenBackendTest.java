@@ -7,7 +7,6 @@ import dev.pibl.testing.ScriptedBackend;
 import dev.pibl.testing.TestBackend;
 import dev.pibl.testing.TestProxy;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -109,19 +108,8 @@ class BrokenBackendTest {
              TestProxy proxy = TestProxy.builder().backend("raw", backend.port(), 1)
                      .clientBodyTimeout(Duration.ofMillis(500)).start();
              RawHttp client = new RawHttp(proxy.port())) {
-            long size = 64L << 20;
-            CompletableFuture<Void> upload = CompletableFuture.runAsync(() -> {
-                try {
-                    OutputStream out = client.socket().getOutputStream();
-                    out.write(("PUT /big HTTP/1.1\r\nHost: t\r\nContent-Length: " + size + "\r\n\r\n").getBytes());
-                    byte[] block = new byte[64 * 1024];
-                    for (long sent = 0; sent < size; sent += block.length) {
-                        out.write(block);
-                    }
-                } catch (IOException stopped) {
-                    // the proxy answered and closed while we were still sending
-                }
-            });
+            CompletableFuture<Void> upload = client.uploadInBackground(
+                    "PUT /big HTTP/1.1\r\nHost: t\r\nContent-Length: " + (64L << 20) + "\r\n\r\n", 64L << 20);
             assertThat(client.read().status()).isEqualTo(504);
             upload.get(10, TimeUnit.SECONDS);
         }

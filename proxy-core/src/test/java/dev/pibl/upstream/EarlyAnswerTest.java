@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pibl.testing.RawHttp;
 import dev.pibl.testing.TestBackend;
 import dev.pibl.testing.TestProxy;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -22,19 +20,8 @@ class EarlyAnswerTest {
         try (TestBackend backend = TestBackend.start("node-1");
              TestProxy proxy = TestProxy.builder().backend(backend).maxBody(1024).start();
              RawHttp client = new RawHttp(proxy.port())) {
-            long size = 32L << 20;
-            CompletableFuture<Void> upload = CompletableFuture.runAsync(() -> {
-                try {
-                    OutputStream out = client.socket().getOutputStream();
-                    out.write(("POST /up HTTP/1.1\r\nHost: t\r\nContent-Length: " + size + "\r\n\r\n").getBytes());
-                    byte[] block = new byte[64 * 1024];
-                    for (long sent = 0; sent < size; sent += block.length) {
-                        out.write(block);
-                    }
-                } catch (IOException closedEventually) {
-                    // the proxy stops draining after its linger time
-                }
-            });
+            CompletableFuture<Void> upload = client.uploadInBackground(
+                    "POST /up HTTP/1.1\r\nHost: t\r\nContent-Length: " + (32L << 20) + "\r\n\r\n", 32L << 20);
             Thread.sleep(300); // the 413 is on its way while the upload goes on
             RawHttp.Response r = client.read();
             assertThat(r.status()).isEqualTo(413);
@@ -48,19 +35,8 @@ class EarlyAnswerTest {
     void aClientStillUploadingReadsTheErrorWhenEveryBackendIsDown() throws Exception {
         try (TestProxy proxy = TestProxy.builder().backend("dead", FailureTest.deadPort(), 1).start();
              RawHttp client = new RawHttp(proxy.port())) {
-            long size = 32L << 20;
-            CompletableFuture<Void> upload = CompletableFuture.runAsync(() -> {
-                try {
-                    OutputStream out = client.socket().getOutputStream();
-                    out.write(("PUT /up HTTP/1.1\r\nHost: t\r\nContent-Length: " + size + "\r\n\r\n").getBytes());
-                    byte[] block = new byte[64 * 1024];
-                    for (long sent = 0; sent < size; sent += block.length) {
-                        out.write(block);
-                    }
-                } catch (IOException closedEventually) {
-                    // expected once the proxy stops draining
-                }
-            });
+            CompletableFuture<Void> upload = client.uploadInBackground(
+                    "PUT /up HTTP/1.1\r\nHost: t\r\nContent-Length: " + (32L << 20) + "\r\n\r\n", 32L << 20);
             Thread.sleep(300);
             assertThat(client.read().status()).isEqualTo(502);
             upload.get(20, TimeUnit.SECONDS);
