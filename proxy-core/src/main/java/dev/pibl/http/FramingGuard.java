@@ -35,7 +35,9 @@ import io.netty.util.ReferenceCountUtil;
  *
  * <p>Checks: the codec's own failures (request line too long → 414, header block too large → 431,
  * anything unparseable → 400), more header fields than allowed → 431, a missing Host in HTTP/1.1
- * or more than one Host → 400, CONNECT → 501 (PIBL is no tunnel), a transfer coding other than
+ * or more than one Host or a Host that is not host[:port] → 400, a request target that is neither
+ * origin-form, absolute-form nor {@code OPTIONS *} (or holds control characters) → 400, a version
+ * other than HTTP/1.0 or HTTP/1.1 (an HTTP/2 preface included) → 505, CONNECT → 501 (no tunnels), a transfer coding other than
  * one {@code chunked} → 501 (RFC 9112 §6.1; PIBL re-frames bodies per hop and forwards no other
  * coding), {@code chunked} twice → 400, a declared body over the limit → 413, an expectation other
  * than 100-continue → 417. The codec itself (strict RFC 9112 mode, Netty's default) already
@@ -121,6 +123,16 @@ public final class FramingGuard extends ChannelDuplexHandler {
         if (result.isFailure()) {
             return decoderFailure(result.cause());
         }
+        HttpVersion version = request.protocolVersion();
+        if (!"HTTP".equals(version.protocolName()) || version.majorVersion() != 1 || version.minorVersion() > 1) {
+            return new Rejection(ProxyError.VERSION_NOT_SUPPORTED, "only HTTP/1.0 and HTTP/1.1 are supported");
+        }
+        if (HttpMethod.CONNECT.equals(request.method())) {
+            return new Rejection(ProxyError.NOT_IMPLEMENTED, "CONNECT is not supported");
+        }
+        if (!validTarget(request)) {
+            return new Rejection(ProxyError.MALFORMED_REQUEST, "invalid request target");
+        }
         HttpHeaders headers = request.headers();
         // The access log stage added (or replaced) X-Request-Id; do not count it against the client.
         int clientFields = headers.size() - (headers.contains(RequestIds.HEADER) ? 1 : 0);
@@ -131,11 +143,12 @@ public final class FramingGuard extends ChannelDuplexHandler {
         if (request.protocolVersion().equals(HttpVersion.HTTP_1_1) && !headers.contains(HttpHeaderNames.HOST)) {
             return new Rejection(ProxyError.MALFORMED_REQUEST, "HTTP/1.1 request without a Host header");
         }
-        if (headers.getAll(HttpHeaderNames.HOST).size() > 1) {
+        java.util.List<String> hosts = headers.getAll(HttpHeaderNames.HOST);
+        if (hosts.size() > 1) {
             return new Rejection(ProxyError.MALFORMED_REQUEST, "more than one Host header");
         }
-        if (HttpMethod.CONNECT.equals(request.method())) {
-            return new Rejection(ProxyError.NOT_IMPLEMENTED, "CONNECT is not supported");
+        if (hosts.size() == 1 && !validAuthority(hosts.get(0), 0, hosts.get(0).length())) {
+            return new Rejection(ProxyError.MALFORMED_REQUEST, "invalid Host header");
         }
         if (headers.contains(HttpHeaderNames.TRANSFER_ENCODING)) {
             Rejection coding = checkTransferCoding(headers.getAll(HttpHeaderNames.TRANSFER_ENCODING));
@@ -152,6 +165,48 @@ public final class FramingGuard extends ChannelDuplexHandler {
             return new Rejection(ProxyError.EXPECTATION_FAILED, "only Expect: 100-continue is supported");
         }
         return null;
+    }
+
+    /**
+     * Origin-form ({@code /path?query}), absolute-form ({@code http://authority/path}) or
+     * {@code *} for OPTIONS (RFC 9112 §3.2), with no control characters or spaces anywhere.
+     */
+    private static boolean validTarget(HttpRequest request) {
+        String uri = request.uri();
+        for (int i = 0; i < uri.length(); i++) {
+            char c = uri.charAt(i);
+            if (c <= ' ' || c == 0x7f) {
+                return false;
+            }
+        }
+        if (uri.startsWith("/")) {
+            return true;
+        }
+        if (uri.equals("*")) {
+            return HttpMethod.OPTIONS.equals(request.method());
+        }
+        int authorityStart = AbsoluteForm.authorityStart(uri);
+        if (authorityStart < 0) {
+            return false;
+        }
+        int authorityEnd = AbsoluteForm.authorityEnd(uri, authorityStart);
+        return authorityEnd > authorityStart && validAuthority(uri, authorityStart, authorityEnd);
+    }
+
+    /**
+     * {@code uri-host [":" port]} (RFC 9110 §7.2): letters, digits and the characters an
+     * authority may hold, IPv6 literals in brackets; no spaces, no userinfo ({@code @}).
+     */
+    static boolean validAuthority(String s, int start, int end) {
+        for (int i = start; i < end; i++) {
+            char c = s.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || "-._~%!$&'()*+,;=:[]".indexOf(c) >= 0;
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Accepts exactly one {@code chunked} coding, in any case and with optional whitespace. */

@@ -3,6 +3,7 @@ package dev.pibl.upstream;
 import static java.util.Objects.requireNonNull;
 
 import dev.pibl.balance.Backend;
+import dev.pibl.http.AbsoluteForm;
 import dev.pibl.http.Deadline;
 import dev.pibl.http.ErrorResponses;
 import dev.pibl.http.ForwardedHeaders;
@@ -242,6 +243,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         Exchange e = new Exchange(request);
         ex = e;
         HttpHeaders headers = request.headers();
+        AbsoluteForm.toOriginForm(request);
         e.clientSentHost = headers.contains(HttpHeaderNames.HOST);
         if (HttpUtil.is100ContinueExpected(request)) {
             // Answered here, when a backend connection is ready, as nginx does; backends never see it.
