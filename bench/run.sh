@@ -613,8 +613,9 @@ for t in $TARGETS; do
     STARTED_PGIDS=("${STARTED_PGIDS[@]:0:n_before}")   # stopped: never signal those ids again
     if [[ -n $T_LOG && -f $T_LOG ]]; then
         # PIBL rolls its log at 100 MiB into $T_LOG.<date>.<n>.gz: count those lines too.
-        LOGLINES+="${TARGET_LABEL[$t]:-$t} $(zcat -f "$T_LOG" "$T_LOG".*.gz 2>/dev/null | wc -l); "
-        rm -f "$T_LOG"
+        # (zcat exits non-zero when the glob matches nothing; the live file's lines still count.)
+        LOGLINES+="${TARGET_LABEL[$t]:-$t} $( { zcat -f "$T_LOG" "$T_LOG".*.gz 2>/dev/null || true; } | wc -l); "
+        rm -f "$T_LOG" "$T_LOG".*.gz
     fi
 done
 
