@@ -12,6 +12,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,7 +88,11 @@ public final class AccessLog {
             batch.flush();
         } else if (!batch.scheduled) {
             batch.scheduled = true;
-            loop.execute(batch);
+            try {
+                loop.execute(batch);
+            } catch (RejectedExecutionException shuttingDown) {
+                batch.run(); // the loop no longer takes tasks: hand the lines over now
+            }
         }
     }
 
