@@ -83,6 +83,7 @@ final class ConfigBinder {
                 balancing(top.section("balancing", BALANCING_KEYS)),
                 timeouts(top.section("timeouts", TIMEOUTS_KEYS)),
                 upstream(top.section("upstream", UPSTREAM_KEYS)),
+                HealthConfig.defaults(), // TODO(config helper): bind the health: section
                 cache(top.section("cache", CACHE_KEYS)),
                 logging(top.section("logging", LOGGING_KEYS)));
     }

@@ -17,6 +17,7 @@ public record PiblConfig(
         BalancingConfig balancing,
         TimeoutsConfig timeouts,
         UpstreamConfig upstream,
+        HealthConfig health,
         CacheConfig cache,
         LoggingConfig logging) {
 
@@ -26,17 +27,19 @@ public record PiblConfig(
         requireNonNull(balancing, "balancing");
         requireNonNull(timeouts, "timeouts");
         requireNonNull(upstream, "upstream");
+        requireNonNull(health, "health");
         requireNonNull(cache, "cache");
         requireNonNull(logging, "logging");
     }
 
     /** This configuration listening on {@code port} instead (the CLI's {@code --port}). */
     public PiblConfig withPort(int port) {
-        return new PiblConfig(server.withPort(port), backends, balancing, timeouts, upstream, cache, logging);
+        return new PiblConfig(server.withPort(port), backends, balancing, timeouts, upstream, health, cache, logging);
     }
 
     /** This configuration with another default cache TTL (the CLI's {@code --ttl}). */
     public PiblConfig withDefaultTtl(Duration ttl) {
-        return new PiblConfig(server, backends, balancing, timeouts, upstream, cache.withDefaultTtl(ttl), logging);
+        return new PiblConfig(server, backends, balancing, timeouts, upstream, health, cache.withDefaultTtl(ttl),
+                logging);
     }
 }

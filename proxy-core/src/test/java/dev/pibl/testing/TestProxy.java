@@ -93,6 +93,12 @@ public final class TestProxy implements AutoCloseable {
         private boolean preserveHost = true;
         private LoggingConfig.Detail detail = LoggingConfig.Detail.SUMMARY;
         private LoggingConfig.Format format = LoggingConfig.Format.TEXT;
+        private dev.pibl.config.HealthConfig health = dev.pibl.config.HealthConfig.defaults();
+
+        public Builder health(dev.pibl.config.HealthConfig h) {
+            health = h;
+            return this;
+        }
 
         public Builder backend(TestBackend backend) {
             return backend(backend.name(), backend.port(), 1);
@@ -175,6 +181,7 @@ public final class TestProxy implements AutoCloseable {
                     new BalancingConfig(BalancingConfig.Policy.ROUND_ROBIN),
                     new TimeoutsConfig(connect, response, clientHeader, clientBody, idle, upstreamIdle, drain),
                     new UpstreamConfig(maxConnections, 1024, Duration.ofSeconds(5), maxTries, preserveHost),
+                    health,
                     new CacheConfig(false, Duration.ofSeconds(60), Path.of("cache"), 1 << 20, 1 << 20, 1 << 16),
                     new LoggingConfig(Path.of("logs/access.log"), false, format, detail));
         }
