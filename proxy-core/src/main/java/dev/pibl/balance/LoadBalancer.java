@@ -16,14 +16,23 @@ public interface LoadBalancer {
         return new WeightedRoundRobin(backends);
     }
 
+    /** Weighted round-robin over the backends {@code health} lets take traffic. */
+    static LoadBalancer roundRobin(List<Backend> backends, HealthRegistry health) {
+        return new WeightedRoundRobin(backends, health);
+    }
+
     /** The backend for the next request. */
     Backend next();
 
     /**
-     * The next backend that is not in {@code tried}, a bit set over {@link Backend#index()}
-     * (indexes of 64 and above are never excluded), or {@code null} when every backend was tried.
+     * The next available backend that is not in {@code tried}, a bit set over
+     * {@link Backend#index()} (indexes of 64 and above are never excluded), or {@code null} when
+     * none is left. Available means the balancer's health registry, if any, lets it take traffic.
      */
     Backend nextExcluding(long tried);
+
+    /** Like {@link #nextExcluding} but ignoring health: panic mode, when no backend is available. */
+    Backend nextIgnoringHealth(long tried);
 
     /** The backends this balancer chooses from, in configured order. */
     List<Backend> backends();

@@ -18,8 +18,14 @@ final class WeightedRoundRobin implements LoadBalancer {
     private final List<Backend> backends;
     private final Backend[] cycle;
     private final AtomicLong counter = new AtomicLong();
+    private final HealthRegistry health;
 
     WeightedRoundRobin(List<Backend> backends) {
+        this(backends, null);
+    }
+
+    WeightedRoundRobin(List<Backend> backends, HealthRegistry health) {
+        this.health = health;
         if (backends.isEmpty()) {
             throw new IllegalArgumentException("backends: [] (expected: at least one backend)");
         }
@@ -55,8 +61,20 @@ final class WeightedRoundRobin implements LoadBalancer {
 
     @Override
     public Backend nextExcluding(long tried) {
-        // One pass over the cycle visits every backend at least once, so this finds an untried one
-        // if any is left; usually the first pick already is.
+        // One pass over the cycle visits every backend at least once, so this finds an untried,
+        // available one if any is left; usually the first pick already is.
+        for (int i = 0; i < cycle.length; i++) {
+            Backend b = next();
+            boolean untried = b.index() >= 64 || (tried & (1L << b.index())) == 0;
+            if (untried && (health == null || health.tryAcquire(b))) {
+                return b;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public Backend nextIgnoringHealth(long tried) {
         for (int i = 0; i < cycle.length; i++) {
             Backend b = next();
             if (b.index() >= 64 || (tried & (1L << b.index())) == 0) {

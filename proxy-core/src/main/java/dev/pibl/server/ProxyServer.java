@@ -3,10 +3,12 @@ package dev.pibl.server;
 import static java.util.Objects.requireNonNull;
 
 import dev.pibl.balance.Backend;
+import dev.pibl.balance.HealthRegistry;
 import dev.pibl.balance.LoadBalancer;
 import dev.pibl.config.BackendConfig;
 import dev.pibl.config.PiblConfig;
 import dev.pibl.logging.AccessLog;
+import dev.pibl.upstream.HealthChecker;
 import dev.pibl.upstream.ProxyHandler;
 import dev.pibl.upstream.ProxySettings;
 import dev.pibl.upstream.UpstreamPools;
@@ -46,10 +48,12 @@ public final class ProxyServer implements AutoCloseable {
     private final UpstreamPools pools;
     private final Channel listener;
     private final Transport transport;
+    private final HealthChecker healthChecker;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
     private ProxyServer(PiblConfig config, EventLoopGroup group, ChannelGroup clients, UpstreamPools pools,
-            Channel listener, Transport transport) {
+            Channel listener, Transport transport, HealthChecker healthChecker) {
+        this.healthChecker = healthChecker;
         this.config = config;
         this.group = group;
         this.clients = clients;
@@ -79,10 +83,11 @@ public final class ProxyServer implements AutoCloseable {
         ChannelGroup clients = new DefaultChannelGroup("pibl-clients", GlobalEventExecutor.INSTANCE);
         UpstreamPools pools = new UpstreamPools(backends, config.upstream(), config.timeouts(), threads,
                 transport.socketChannelClass());
-        ProxySettings settings = new ProxySettings(LoadBalancer.roundRobin(backends), pools,
+        HealthRegistry health = new HealthRegistry(backends, config.health(), System::nanoTime);
+        ProxySettings settings = new ProxySettings(LoadBalancer.roundRobin(backends, health), pools,
                 config.server().limits().maxBodySize(), config.timeouts().response().toNanos(),
                 config.timeouts().clientBody().toNanos(), config.upstream().maxTries(),
-                config.upstream().preserveHost());
+                config.upstream().preserveHost(), health);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannelClass())
@@ -99,7 +104,10 @@ public final class ProxyServer implements AutoCloseable {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw new IllegalStateException("cannot listen on " + bind + ":" + port + ": " + e.getMessage(), e);
         }
-        ProxyServer server = new ProxyServer(config, group, clients, pools, listener, transport);
+        HealthChecker checker = config.health().active().enabled()
+                ? HealthChecker.start(backends, config.health().active(), health, group, transport.socketChannelClass())
+                : null;
+        ProxyServer server = new ProxyServer(config, group, clients, pools, listener, transport, checker);
         LOG.info("PIBL listening on {} ({} event loop{}, {}), backends {}", server.address(), threads,
                 threads == 1 ? "" : "s", transport.name().toLowerCase(), backends);
         return server;
@@ -145,6 +153,9 @@ public final class ProxyServer implements AutoCloseable {
         LOG.info("PIBL draining: {} client connection(s), up to {} ms", clients.size(),
                 TimeUnit.NANOSECONDS.toMillis(drainNanos));
         listener.close().syncUninterruptibly();
+        if (healthChecker != null) {
+            healthChecker.close();
+        }
         for (Channel ch : clients) {
             ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(ProxyHandler.DRAIN));
         }

@@ -266,7 +266,15 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private void tryNextBackend(Exchange e, UpstreamFailure lastFailure, Backend lastBackend) {
         Backend b = null;
         if (e.tries < settings.maxTries()) {
-            b = e.tries == 0 ? settings.balancer().next() : settings.balancer().nextExcluding(e.tried);
+            b = settings.balancer().nextExcluding(e.tried);
+        }
+        if (b == null && e.tries == 0) {
+            if (!settings.health().panicMode()) {
+                fail(e, ProxyError.NO_BACKEND_AVAILABLE, "no healthy backend",
+                        settings.health().retryAfterSeconds());
+                return;
+            }
+            b = settings.balancer().nextIgnoringHealth(0); // panic: better a likely failure than none
         }
         if (b == null) {
             fail(e, lastFailure.error(), lastFailure.describe(lastBackend.name()));
@@ -398,6 +406,11 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         e.responseStarted = true;
+        if (code >= 500) {
+            settings.health().onFailure(e.backend);
+        } else {
+            settings.health().onSuccess(e.backend);
+        }
         if (e.requestComplete) {
             responseDeadline.arm(settings.responseTimeoutNanos()); // now bounds the gap between reads
         }
@@ -499,6 +512,10 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         LOG.warn("backend {} failed during request {}: {}{}", backend.name(), e.requestId, failure.describe(backend.name()),
                 cause == null ? "" : " (" + cause + ")");
         closeUpstream(e);
+        boolean staleReuse = e.reusedConnection && !e.retriedFresh && failure == UpstreamFailure.CLOSED_BEFORE_RESPONSE;
+        if (!staleReuse && !e.responseStarted) {
+            settings.health().onFailure(backend); // a stale keep-alive close is a race, not a sick backend
+        }
         if (e.responseStarted) {
             abort(e);
             return;
@@ -527,6 +544,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
             LOG.warn("client too slow reading the response to request {}: closing", e.requestId);
         } else {
             LOG.warn("backend {} did not answer request {} in time", e.backend.name(), e.requestId);
+            settings.health().onFailure(e.backend);
         }
         closeUpstream(e);
         if (e.responseStarted) {
@@ -548,6 +566,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         }
         if (!e.upstream.isWritable()) {
             LOG.warn("backend {} stopped reading the body of request {}", e.backend.name(), e.requestId);
+            settings.health().onFailure(e.backend);
             fail(e, ProxyError.BACKEND_TIMEOUT, "backend " + e.backend.name() + " stopped reading the request body");
             return;
         }
@@ -560,14 +579,22 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         LOG.warn("backend {} unavailable for request {}: {}{}", e.backend.name(), e.requestId,
                 failure.describe(e.backend.name()), cause == null ? "" : " (" + cause.getMessage() + ")");
         if (failure == UpstreamFailure.CONNECT_FAILED || failure == UpstreamFailure.CONNECT_TIMEOUT) {
+            settings.health().onFailure(e.backend);
             tryNextBackend(e, failure, e.backend);
             return;
         }
         fail(e, failure.error(), failure.describe(e.backend.name()));
     }
 
-    /** Answers the client with an error for the current exchange (or cuts it if a response started). */
     private void fail(Exchange e, ProxyError error, String detail) {
+        fail(e, error, detail, 0);
+    }
+
+    /**
+     * Answers the client with an error for the current exchange (or cuts it if a response
+     * started); with {@code retryAfterSeconds > 0} the answer carries Retry-After.
+     */
+    private void fail(Exchange e, ProxyError error, String detail, long retryAfterSeconds) {
         bodyDeadline.disarm();
         if (e.responseStarted) {
             abort(e);
@@ -582,6 +609,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         discardQueuedBody(e);
         boolean close = !e.clientKeepAlive || !e.requestComplete || draining;
         FullHttpResponse response = ErrorResponses.build(ctx.alloc(), error, detail, e.requestId, close);
+        if (retryAfterSeconds > 0) {
+            response.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfterSeconds);
+        }
         if (close) {
             closing = true;
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);

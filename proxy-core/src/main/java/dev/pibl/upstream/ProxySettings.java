@@ -2,6 +2,7 @@ package dev.pibl.upstream;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.pibl.balance.HealthRegistry;
 import dev.pibl.balance.LoadBalancer;
 
 /**
@@ -15,6 +16,7 @@ import dev.pibl.balance.LoadBalancer;
  *                             (the client stalled) or 504 (the backend stopped reading it)
  * @param maxTries            how many backends one request may try on connection failures
  * @param preserveHost        send the client's Host unchanged rather than the backend's host:port
+ * @param health              told every exchange's outcome; decides which backends take traffic
  */
 public record ProxySettings(
         LoadBalancer balancer,
@@ -23,11 +25,13 @@ public record ProxySettings(
         long responseTimeoutNanos,
         long clientBodyTimeoutNanos,
         int maxTries,
-        boolean preserveHost) {
+        boolean preserveHost,
+        HealthRegistry health) {
 
     public ProxySettings {
         requireNonNull(balancer, "balancer");
         requireNonNull(pools, "pools");
+        requireNonNull(health, "health");
         if (maxTries < 1) {
             throw new IllegalArgumentException("maxTries: " + maxTries + " (expected: >= 1)");
         }

@@ -1,0 +1,177 @@
+package dev.pibl.balance;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.pibl.config.HealthConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides which backends may take traffic, from active checks and from the outcomes of real
+ * exchanges (passive ejection, as Envoy's outlier detection and HAProxy's observe do).
+ *
+ * <ul>
+ *   <li>Active: {@code fall} bad checks in a row take a backend out, {@code rise} good ones
+ *       bring it back.</li>
+ *   <li>Passive: {@code consecutive-failures} failed exchanges in a row eject it for
+ *       {@code ejection-time}, doubled on each repeat up to {@code max-ejection-time}, unless
+ *       {@code max-ejected-percent} of the backends are ejected already (at least one may be).
+ *       When the time is up, exactly one request probes it: success restores it and resets the
+ *       back-off, failure ejects it again for longer.</li>
+ * </ul>
+ * Thread-safe; called from every event loop and the checker. Time is the injected clock.
+ */
+public final class HealthRegistry {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HealthRegistry.class);
+
+    private final List<BackendHealth> backends;
+    private final HealthConfig config;
+    private final LongSupplier nanoTime;
+    private final boolean passive;
+    private final int maxEjected;
+
+    public HealthRegistry(List<Backend> backends, HealthConfig config, LongSupplier nanoTime) {
+        this.config = requireNonNull(config, "config");
+        this.nanoTime = requireNonNull(nanoTime, "nanoTime");
+        boolean startHealthy = !config.active().enabled() || config.active().startHealthy();
+        List<BackendHealth> list = new ArrayList<>(backends.size());
+        for (Backend b : backends) {
+            list.add(new BackendHealth(b, startHealthy));
+        }
+        this.backends = List.copyOf(list);
+        this.passive = config.passive().enabled();
+        int percent = config.passive().maxEjectedPercent();
+        this.maxEjected = percent == 0 ? 0 : Math.max(1, backends.size() * percent / 100);
+    }
+
+    /** Every backend's health, in configured order. */
+    public List<BackendHealth> all() {
+        return backends;
+    }
+
+    public BackendHealth of(Backend backend) {
+        return backends.get(backend.index());
+    }
+
+    public boolean panicMode() {
+        return config.panic();
+    }
+
+    /**
+     * Whether {@code backend} may take the request being placed now. For an ejected backend
+     * whose time is up this claims the single half-open probe, so call it only for a backend
+     * the request will actually go to if it says yes.
+     */
+    public boolean tryAcquire(Backend backend) {
+        BackendHealth h = of(backend);
+        if (!h.activeHealthy()) {
+            return false;
+        }
+        long until = h.ejectedUntil();
+        if (until == 0) {
+            return true;
+        }
+        long now = nanoTime.getAsLong();
+        if (now - until < 0) {
+            return false;
+        }
+        long since = h.probeSince().get();
+        boolean free = since == 0 || now - since > config.passive().ejectionTime().toNanos();
+        return free && h.probeSince().compareAndSet(since, now == 0 ? 1 : now);
+    }
+
+    /** An exchange with {@code backend} went well (a response below 500). */
+    public void onSuccess(Backend backend) {
+        BackendHealth h = of(backend);
+        if (h.consecutiveFailures().get() != 0) {
+            h.consecutiveFailures().set(0);
+        }
+        long since = h.probeSince().get();
+        if (h.ejected() && since != 0 && h.probeSince().compareAndSet(since, 0)) {
+            h.restore();
+            LOG.info("backend {} is back: its probe request succeeded", backend.name());
+        }
+    }
+
+    /** An exchange with {@code backend} failed: connect failure, broken connection, timeout or 5xx. */
+    public void onFailure(Backend backend) {
+        if (!passive) {
+            return;
+        }
+        BackendHealth h = of(backend);
+        long now = nanoTime.getAsLong();
+        if (h.ejected()) {
+            long since = h.probeSince().get();
+            if (since != 0 && h.probeSince().compareAndSet(since, 0)) {
+                eject(h, now, "its probe request failed");
+            }
+            return;
+        }
+        if (h.consecutiveFailures().incrementAndGet() < config.passive().consecutiveFailures()) {
+            return;
+        }
+        synchronized (this) { // rare: only when a backend crosses the threshold
+            if (h.ejected() || ejectedCount() >= maxEjected) {
+                return;
+            }
+            eject(h, now, h.consecutiveFailures().get() + " failures in a row");
+        }
+    }
+
+    private void eject(BackendHealth h, long now, String why) {
+        int count = h.ejections() + 1;
+        long base = config.passive().ejectionTime().toNanos();
+        long max = config.passive().maxEjectionTime().toNanos();
+        long duration = count > 30 ? max : Math.min(max, base << (count - 1));
+        h.consecutiveFailures().set(0);
+        h.eject(now + duration, count);
+        LOG.warn("backend {} ejected for {} ms: {}", h.backend().name(), TimeUnit.NANOSECONDS.toMillis(duration), why);
+    }
+
+    private int ejectedCount() {
+        int n = 0;
+        for (BackendHealth h : backends) {
+            if (h.ejected()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** The result of one active check of {@code backend}. */
+    public void onActiveCheck(Backend backend, boolean ok) {
+        BackendHealth h = of(backend);
+        int streak = h.activeStreak().updateAndGet(s -> ok ? Math.max(s, 0) + 1 : Math.min(s, 0) - 1);
+        if (ok && !h.activeHealthy() && streak >= config.active().rise()) {
+            h.setActiveHealthy(true);
+            LOG.info("backend {} is up: {} good checks in a row", backend.name(), streak);
+        } else if (!ok && h.activeHealthy() && -streak >= config.active().fall()) {
+            h.setActiveHealthy(false);
+            LOG.warn("backend {} is down: {} failed checks in a row", backend.name(), -streak);
+        }
+    }
+
+    /**
+     * When to tell clients to come back while no backend is available (Retry-After, whole
+     * seconds, at least 1): when the first ejection ends, or after one check interval.
+     */
+    public long retryAfterSeconds() {
+        long now = nanoTime.getAsLong();
+        long best = config.active().enabled() ? config.active().interval().toNanos() : Long.MAX_VALUE;
+        for (BackendHealth h : backends) {
+            long until = h.ejectedUntil();
+            if (until != 0 && h.activeHealthy()) {
+                best = Math.min(best, Math.max(0, until - now));
+            }
+        }
+        if (best == Long.MAX_VALUE) {
+            best = config.passive().ejectionTime().toNanos();
+        }
+        return Math.max(1, (best + 999_999_999L) / 1_000_000_000L);
+    }
+}

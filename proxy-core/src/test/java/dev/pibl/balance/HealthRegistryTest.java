@@ -1,0 +1,134 @@
+package dev.pibl.balance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pibl.config.HealthConfig;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** Ejection, back-off, half-open probes, active rise/fall and Retry-After, on a fake clock. */
+class HealthRegistryTest {
+
+    private final AtomicLong now = new AtomicLong(1_000);
+    private final List<Backend> backends = WeightedRoundRobinTest.backends(1, 1, 1, 1);
+
+    private HealthRegistry registry(int failures, int maxEjectedPercent, boolean active) {
+        HealthConfig d = HealthConfig.defaults();
+        HealthConfig config = new HealthConfig(
+                new HealthConfig.ActiveCheck(active, "/health", Duration.ofSeconds(5), Duration.ofSeconds(1), 200, 399,
+                        2, 3, true),
+                new HealthConfig.PassiveCheck(true, failures, Duration.ofSeconds(10), Duration.ofSeconds(35),
+                        maxEjectedPercent),
+                d.panic());
+        return new HealthRegistry(backends, config, now::get);
+    }
+
+    private void advance(Duration d) {
+        now.addAndGet(d.toNanos());
+    }
+
+    @Test
+    void consecutiveFailuresEjectAndASuccessInBetweenResetsTheCount() {
+        HealthRegistry r = registry(3, 100, false);
+        Backend b = backends.get(0);
+        r.onFailure(b);
+        r.onFailure(b);
+        r.onSuccess(b);
+        r.onFailure(b);
+        r.onFailure(b);
+        assertThat(r.tryAcquire(b)).isTrue();
+        r.onFailure(b);
+        assertThat(r.tryAcquire(b)).as("ejected after three in a row").isFalse();
+        assertThat(r.of(b).ejected()).isTrue();
+    }
+
+    @Test
+    void whenTheTimeIsUpExactlyOneProbeGoesAndItsOutcomeDecides() {
+        HealthRegistry r = registry(1, 100, false);
+        Backend b = backends.get(0);
+        r.onFailure(b);
+        advance(Duration.ofSeconds(9));
+        assertThat(r.tryAcquire(b)).isFalse();
+        advance(Duration.ofSeconds(2));
+        assertThat(r.tryAcquire(b)).as("the probe").isTrue();
+        assertThat(r.tryAcquire(b)).as("only one probe at a time").isFalse();
+        r.onSuccess(b);
+        assertThat(r.of(b).ejected()).isFalse();
+        assertThat(r.tryAcquire(b)).isTrue();
+        assertThat(r.tryAcquire(b)).isTrue();
+    }
+
+    @Test
+    void aFailedProbeEjectsAgainForTwiceAsLongUpToTheMaximum() {
+        HealthRegistry r = registry(1, 100, false);
+        Backend b = backends.get(0);
+        r.onFailure(b); // ejected for 10 s; then 20 s; then 40 s capped at 35 s
+        for (long seconds : new long[] {10, 20, 35}) {
+            advance(Duration.ofSeconds(seconds).minusMillis(1));
+            assertThat(r.tryAcquire(b)).as("still ejected just before %d s", seconds).isFalse();
+            advance(Duration.ofMillis(2));
+            assertThat(r.tryAcquire(b)).as("probe after %d s", seconds).isTrue();
+            r.onFailure(b);
+        }
+        advance(Duration.ofSeconds(35).minusMillis(1));
+        assertThat(r.tryAcquire(b)).as("the maximum holds").isFalse();
+    }
+
+    @Test
+    void aProbeWhoseOutcomeNeverCameIsReplacedAfterAnEjectionTime() {
+        HealthRegistry r = registry(1, 100, false);
+        Backend b = backends.get(0);
+        r.onFailure(b);
+        advance(Duration.ofSeconds(11));
+        assertThat(r.tryAcquire(b)).isTrue(); // its client goes away: no outcome is ever reported
+        advance(Duration.ofSeconds(11));
+        assertThat(r.tryAcquire(b)).as("a new probe").isTrue();
+    }
+
+    @Test
+    void noMoreThanTheAllowedShareIsEjectedAtOnce() {
+        HealthRegistry r = registry(1, 50, false);
+        backends.forEach(r::onFailure);
+        assertThat(backends.stream().filter(b -> r.of(b).ejected())).hasSize(2);
+    }
+
+    @Test
+    void activeChecksNeedFallBadOnesToTakeOutAndRiseGoodOnesToBringBack() {
+        HealthRegistry r = registry(5, 50, true);
+        Backend b = backends.get(1);
+        r.onActiveCheck(b, false);
+        r.onActiveCheck(b, false);
+        assertThat(r.tryAcquire(b)).isTrue();
+        r.onActiveCheck(b, false);
+        assertThat(r.tryAcquire(b)).isFalse();
+        r.onActiveCheck(b, true);
+        assertThat(r.tryAcquire(b)).isFalse();
+        r.onActiveCheck(b, true);
+        assertThat(r.tryAcquire(b)).isTrue();
+    }
+
+    @Test
+    void retryAfterIsTheTimeUntilTheFirstEjectionEnds() {
+        HealthRegistry r = registry(1, 100, false);
+        r.onFailure(backends.get(0));
+        advance(Duration.ofSeconds(3));
+        r.onFailure(backends.get(1));
+        assertThat(r.retryAfterSeconds()).isEqualTo(7);
+    }
+
+    @Test
+    void theBalancerSkipsWhatHealthKeepsOut() {
+        HealthRegistry r = registry(1, 100, false);
+        LoadBalancer lb = LoadBalancer.roundRobin(backends, r);
+        r.onFailure(backends.get(1));
+        r.onFailure(backends.get(2));
+        for (int i = 0; i < 8; i++) {
+            assertThat(lb.nextExcluding(0).name()).isIn("b0", "b3");
+        }
+        backends.forEach(r::onFailure);
+        assertThat(lb.nextExcluding(0)).isNull();
+        assertThat(lb.nextIgnoringHealth(0)).isNotNull();
+    }
+}

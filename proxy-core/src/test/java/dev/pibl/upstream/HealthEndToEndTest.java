@@ -1,0 +1,98 @@
+package dev.pibl.upstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pibl.config.HealthConfig;
+import dev.pibl.testing.RawHttp;
+import dev.pibl.testing.TestBackend;
+import dev.pibl.testing.TestProxy;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/** Passive ejection, no-backend 503s, panic mode and active checks, over real sockets. */
+class HealthEndToEndTest {
+
+    private static HealthConfig passive(int failures, int maxEjectedPercent, boolean panic) {
+        HealthConfig d = HealthConfig.defaults();
+        return new HealthConfig(d.active(), new HealthConfig.PassiveCheck(true, failures, Duration.ofSeconds(30),
+                Duration.ofMinutes(5), maxEjectedPercent), panic);
+    }
+
+    private static HealthConfig active(Duration interval) {
+        HealthConfig d = HealthConfig.defaults();
+        return new HealthConfig(new HealthConfig.ActiveCheck(true, "/health", interval, Duration.ofMillis(500), 200, 399,
+                2, 2, true), new HealthConfig.PassiveCheck(false, 5, Duration.ofSeconds(10), Duration.ofMinutes(5), 50),
+                false);
+    }
+
+    @Test
+    void aBackendAnswering5xxIsEjectedAndTrafficGoesToTheOthers() throws Exception {
+        try (TestBackend bad = TestBackend.start("bad", (ctx, req, b) ->
+                     b.reply(ctx, req, HttpResponseStatus.INTERNAL_SERVER_ERROR, "oops"));
+             TestBackend good = TestBackend.start("good");
+             TestProxy proxy = TestProxy.builder().backend(bad).backend(good).health(passive(2, 50, false)).start();
+             RawHttp client = new RawHttp(proxy.port())) {
+            int ok = 0;
+            for (int i = 0; i < 12; i++) {
+                ok += client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n").read().status() == 200 ? 1 : 0;
+            }
+            assertThat(bad.requests()).as("two 5xx in a row, then ejected").hasSize(2);
+            assertThat(ok).isEqualTo(10);
+        }
+    }
+
+    @Test
+    void whenNoBackendIsAvailableClientsGet503WithRetryAfter() throws Exception {
+        try (TestProxy proxy = TestProxy.builder().backend("a", FailureTest.deadPort(), 1)
+                     .backend("b", FailureTest.deadPort(), 1).health(passive(1, 100, false)).start();
+             RawHttp client = new RawHttp(proxy.port())) {
+            assertThat(client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n").read().status()).isEqualTo(502);
+            RawHttp.Response r = client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n").read();
+            assertThat(r.status()).isEqualTo(503);
+            assertThat(Long.parseLong(r.header("Retry-After"))).isBetween(1L, 30L);
+            assertThat(r.bodyText()).contains("no healthy backend");
+        }
+    }
+
+    @Test
+    void panicModeStillTriesTheBackendsWhenAllAreOut() throws Exception {
+        try (TestProxy proxy = TestProxy.builder().backend("a", FailureTest.deadPort(), 1)
+                     .health(passive(1, 100, true)).start();
+             RawHttp client = new RawHttp(proxy.port())) {
+            assertThat(client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n").read().status()).isEqualTo(502);
+            assertThat(client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n").read().status())
+                    .as("tried anyway, so the backend's failure shows, not 503").isEqualTo(502);
+        }
+    }
+
+    @Test
+    void activeChecksTakeAFailingBackendOutAndBringItBack() throws Exception {
+        AtomicBoolean sick = new AtomicBoolean();
+        TestBackend.Responder withHealth = (ctx, req, b) -> {
+            boolean failing = req.uri().equals("/health") && sick.get() && b.name().equals("flaky");
+            b.reply(ctx, req, failing ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.OK, b.name());
+        };
+        try (TestBackend flaky = TestBackend.start("flaky", withHealth);
+             TestBackend steady = TestBackend.start("steady", withHealth);
+             TestProxy proxy = TestProxy.builder().backend(flaky).backend(steady)
+                     .health(active(Duration.ofMillis(100))).start()) {
+            sick.set(true);
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> bodiesOf(proxy, 6).equals("steady".repeat(6)));
+            assertThat(flaky.requests()).anyMatch(r -> r.uri().equals("/health")
+                    && "pibl-health-check".equals(r.header("User-Agent")));
+            sick.set(false);
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> bodiesOf(proxy, 6).contains("flaky"));
+        }
+    }
+
+    private static String bodiesOf(TestProxy proxy, int n) throws Exception {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            sb.append(proxy.get("/").body());
+        }
+        return sb.toString();
+    }
+}
