@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -26,7 +27,7 @@ import java.util.regex.Pattern;
 final class ConfigBinder {
 
     private static final List<String> ROOT_KEYS =
-            List.of("server", "backends", "balancing", "timeouts", "upstream", "cache", "logging");
+            List.of("server", "backends", "balancing", "timeouts", "upstream", "health", "cache", "logging");
     private static final List<String> SERVER_KEYS = List.of("port", "bind", "io-threads", "limits");
     private static final List<String> LIMITS_KEYS =
             List.of("max-request-line", "max-header-size", "max-headers", "max-body-size");
@@ -36,6 +37,11 @@ final class ConfigBinder {
             List.of("connect", "response", "client-header", "client-body", "idle", "upstream-idle", "drain");
     private static final List<String> UPSTREAM_KEYS =
             List.of("max-connections", "max-pending", "pending-timeout", "max-tries", "preserve-host");
+    private static final List<String> HEALTH_KEYS = List.of("active", "passive", "panic");
+    private static final List<String> ACTIVE_KEYS = List.of("enabled", "path", "interval", "timeout",
+            "expected-status", "rise", "fall", "initial");
+    private static final List<String> PASSIVE_KEYS = List.of("enabled", "consecutive-failures", "ejection-time",
+            "max-ejection-time", "max-ejected-percent");
     private static final List<String> CACHE_KEYS =
             List.of("enabled", "default-ttl", "directory", "memory-size", "disk-size", "max-object-size");
     private static final List<String> LOGGING_KEYS = List.of("file", "stdout", "format", "detail");
@@ -49,6 +55,12 @@ final class ConfigBinder {
     private static final Duration MAX_TIMEOUT = Duration.ofDays(1);
     private static final String TIMEOUT_RANGE = "a duration from 1ms to 1d";
     private static final String HEAD_LIMIT_RANGE = "a size from 256B to 1MiB";
+    private static final int MAX_CHECK_PATH = 1024;
+    private static final String CHECK_PATH_EXPECTED =
+            "a path starting with /, at most " + MAX_CHECK_PATH + " characters, without spaces or control characters";
+    private static final Pattern STATUS_RANGE = Pattern.compile("([0-9]{3})(?:-([0-9]{3}))?");
+    private static final String STATUS_RANGE_EXPECTED =
+            "a status or range such as 200 or 200-399, from 100 to 599, lowest first";
 
     private static final Pattern BACKEND_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final String LABEL = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
@@ -83,7 +95,7 @@ final class ConfigBinder {
                 balancing(top.section("balancing", BALANCING_KEYS)),
                 timeouts(top.section("timeouts", TIMEOUTS_KEYS)),
                 upstream(top.section("upstream", UPSTREAM_KEYS)),
-                HealthConfig.defaults(), // TODO(config helper): bind the health: section
+                health(top.section("health", HEALTH_KEYS)),
                 cache(top.section("cache", CACHE_KEYS)),
                 logging(top.section("logging", LOGGING_KEYS)));
     }
@@ -231,6 +243,88 @@ final class ConfigBinder {
                         "a duration greater than 0"),
                 s.integer("max-tries", 3, 1, 10),
                 s.bool("preserve-host", true));
+    }
+
+    private static HealthConfig health(Section s) {
+        return new HealthConfig(
+                activeCheck(s.section("active", ACTIVE_KEYS)),
+                passiveCheck(s.section("passive", PASSIVE_KEYS)),
+                s.bool("panic", false));
+    }
+
+    private static HealthConfig.ActiveCheck activeCheck(Section s) {
+        HealthConfig.ActiveCheck d = HealthConfig.defaults().active();
+        boolean enabled = s.bool("enabled", d.enabled());
+        String path = s.text("path", d.path(), ConfigBinder::isCheckPath, CHECK_PATH_EXPECTED);
+        Duration interval = s.duration("interval", d.interval(), Duration.ofMillis(100), Duration.ofHours(1),
+                "a duration from 100ms to 1h");
+        Duration timeout = s.duration("timeout", d.timeout(), Duration.ofMillis(1), Duration.ofMinutes(1),
+                "a duration from 1ms to 1m");
+        // A check still running when the next one is due would overlap it.
+        if (timeout.compareTo(interval) >= 0 && !s.failed("interval") && !s.failed("timeout")) {
+            // Blame the key the operator wrote: the other one may be a default they never saw.
+            if (s.get("timeout") != null) {
+                s.fail("timeout", "a duration less than health.active.interval, " + Durations.format(interval));
+            } else {
+                s.fail("interval", "a duration greater than health.active.timeout, " + Durations.format(timeout));
+            }
+        }
+        String status = s.text("expected-status", null, text -> statusRange(text) != null, STATUS_RANGE_EXPECTED);
+        int[] statuses = status == null ? new int[] {d.statusFrom(), d.statusTo()} : statusRange(status);
+        int rise = s.integer("rise", d.rise(), 1, 100);
+        int fall = s.integer("fall", d.fall(), 1, 100);
+        Map<String, Boolean> initial = new LinkedHashMap<>();
+        initial.put("healthy", true);
+        initial.put("unknown", false);
+        boolean startHealthy = s.choice("initial", d.startHealthy(), initial, choices(initial.keySet()));
+        return new HealthConfig.ActiveCheck(enabled, path, interval, timeout, statuses[0], statuses[1], rise, fall,
+                startHealthy);
+    }
+
+    private static HealthConfig.PassiveCheck passiveCheck(Section s) {
+        HealthConfig.PassiveCheck d = HealthConfig.defaults().passive();
+        boolean enabled = s.bool("enabled", d.enabled());
+        int consecutiveFailures = s.integer("consecutive-failures", d.consecutiveFailures(), 1, 1000);
+        Duration ejectionTime = timeout(s, "ejection-time", d.ejectionTime());
+        Duration maxEjectionTime = timeout(s, "max-ejection-time", d.maxEjectionTime());
+        // The ejection time doubles on each repeat up to the maximum, so the maximum cannot be below the start.
+        if (maxEjectionTime.compareTo(ejectionTime) < 0
+                && !s.failed("ejection-time") && !s.failed("max-ejection-time")) {
+            // Blame the key the operator wrote: the other one may be a default they never saw.
+            if (s.get("max-ejection-time") != null) {
+                s.fail("max-ejection-time", "a duration no shorter than health.passive.ejection-time, "
+                        + Durations.format(ejectionTime));
+            } else {
+                s.fail("ejection-time", "a duration no longer than health.passive.max-ejection-time, "
+                        + Durations.format(maxEjectionTime));
+            }
+        }
+        int maxEjectedPercent = s.integer("max-ejected-percent", d.maxEjectedPercent(), 0, 100);
+        return new HealthConfig.PassiveCheck(enabled, consecutiveFailures, ejectionTime, maxEjectionTime,
+                maxEjectedPercent);
+    }
+
+    /** The path an active check requests: it goes into a request line as written. */
+    private static boolean isCheckPath(String text) {
+        if (text.isEmpty() || text.charAt(0) != '/' || text.length() > MAX_CHECK_PATH) {
+            return false;
+        }
+        return text.codePoints().noneMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c)
+                || Character.isISOControl(c));
+    }
+
+    /** {@code NNN} or {@code NNN-NNN} as {from, to}, or {@code null} when it is neither or out of order. */
+    private static int[] statusRange(String text) {
+        Matcher m = STATUS_RANGE.matcher(text);
+        if (!m.matches()) {
+            return null;
+        }
+        int from = Integer.parseInt(m.group(1));
+        int to = m.group(2) == null ? from : Integer.parseInt(m.group(2));
+        if (from < 100 || to > 599 || from > to) {
+            return null;
+        }
+        return new int[] {from, to};
     }
 
     private static CacheConfig cache(Section s) {

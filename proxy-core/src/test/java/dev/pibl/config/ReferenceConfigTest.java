@@ -29,6 +29,11 @@ class ReferenceConfigTest {
                 Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(30),
                 Duration.ofSeconds(20)));
         assertThat(c.upstream()).isEqualTo(new UpstreamConfig(1024, 1024, Duration.ofSeconds(5), 3, true));
+        assertThat(c.health()).isEqualTo(new HealthConfig(
+                new HealthConfig.ActiveCheck(false, "/", Duration.ofSeconds(5), Duration.ofSeconds(2), 200, 399, 2, 3,
+                        true),
+                new HealthConfig.PassiveCheck(true, 5, Duration.ofSeconds(10), Duration.ofMinutes(5), 50),
+                false));
         assertThat(c.cache()).isEqualTo(new CacheConfig(true, Duration.ofSeconds(60), Path.of("cache"),
                 256L << 20, 1L << 30, 8L << 20));
         assertThat(c.logging()).isEqualTo(new LoggingConfig(Path.of("logs/access.log"), true,
@@ -84,6 +89,12 @@ class ReferenceConfigTest {
                 + "  limits: { max-request-line: 256B, max-header-size: 1MiB, max-headers: 10000, max-body-size: 10MB } }\n"
                 + "timeouts: { connect: 250ms, response: 1d, client-header: 1s, client-body: 2s, idle: 5m, upstream-idle: 1h, drain: 1ms }\n"
                 + "upstream: { max-connections: 1, max-pending: 0, pending-timeout: 1ms, max-tries: 10, preserve-host: false }\n"
+                + "health:\n"
+                + "  active: { enabled: true, path: /healthz, interval: 1h, timeout: 1m, expected-status: 204,"
+                + " rise: 100, fall: 1, initial: unknown }\n"
+                + "  passive: { enabled: false, consecutive-failures: 1000, ejection-time: 1ms, max-ejection-time: 1d,"
+                + " max-ejected-percent: 0 }\n"
+                + "  panic: true\n"
                 + "cache: { enabled: false, default-ttl: 0, directory: /var/cache/pibl, memory-size: 1024,"
                 + " disk-size: 1TB, max-object-size: 1KiB }\n"
                 + "logging: { file: /var/log/pibl/access.log, stdout: false, format: json, detail: headers }\n");
@@ -93,6 +104,11 @@ class ReferenceConfigTest {
                 Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMinutes(5), Duration.ofHours(1),
                 Duration.ofMillis(1)));
         assertThat(c.upstream()).isEqualTo(new UpstreamConfig(1, 0, Duration.ofMillis(1), 10, false));
+        assertThat(c.health()).isEqualTo(new HealthConfig(
+                new HealthConfig.ActiveCheck(true, "/healthz", Duration.ofHours(1), Duration.ofMinutes(1), 204, 204,
+                        100, 1, false),
+                new HealthConfig.PassiveCheck(false, 1000, Duration.ofMillis(1), Duration.ofDays(1), 0),
+                true));
         assertThat(c.cache()).isEqualTo(new CacheConfig(false, Duration.ZERO, Path.of("/var/cache/pibl"),
                 1024, 1_000_000_000_000L, 1024));
         assertThat(c.logging()).isEqualTo(new LoggingConfig(Path.of("/var/log/pibl/access.log"), false,
