@@ -18,6 +18,8 @@ public final class BackendHealth {
     /** When the current ejection ends, on the registry's clock; 0 when not ejected. */
     private volatile long ejectedUntil;
     private volatile int ejections;
+    /** When it came back and its slow start began, on the registry's clock; 0 when at full share. */
+    private volatile long rampSince;
     /**
      * When the one request that probes an ejected backend whose time is up was sent; 0 when none
      * is in flight. A probe whose outcome never comes (its client left) is replaced after a while.
@@ -74,6 +76,14 @@ public final class BackendHealth {
     void restore() {
         ejectedUntil = 0;
         ejections = 0;
+    }
+
+    long rampSince() {
+        return rampSince;
+    }
+
+    void setRampSince(long since) {
+        rampSince = since;
     }
 
     @Override

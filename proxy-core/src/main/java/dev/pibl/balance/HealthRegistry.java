@@ -6,6 +6,8 @@ import dev.pibl.config.HealthConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +24,8 @@ import org.slf4j.LoggerFactory;
  *       {@code max-ejected-percent} of the backends are ejected already (at least one may be).
  *       When the time is up, exactly one request probes it: success restores it and resets the
  *       back-off, failure ejects it again for longer.</li>
+ *   <li>Slow start: a backend that comes back takes a share of its picks that grows linearly
+ *       from 5 % to all of them over {@code slow-start}, so a cold backend is not flooded.</li>
  * </ul>
  * Thread-safe; called from every event loop and the checker. Time is the injected clock.
  */
@@ -34,8 +38,17 @@ public final class HealthRegistry {
     private final LongSupplier nanoTime;
     private final boolean passive;
     private final int maxEjected;
+    private final long slowStartNanos;
+    private final DoubleSupplier random;
 
     public HealthRegistry(List<Backend> backends, HealthConfig config, LongSupplier nanoTime) {
+        this(backends, config, nanoTime, () -> ThreadLocalRandom.current().nextDouble());
+    }
+
+    /** With {@code random} giving numbers in [0, 1), for tests of slow start. */
+    HealthRegistry(List<Backend> backends, HealthConfig config, LongSupplier nanoTime, DoubleSupplier random) {
+        this.random = requireNonNull(random, "random");
+        this.slowStartNanos = config.slowStart().toNanos();
         this.config = requireNonNull(config, "config");
         this.nanoTime = requireNonNull(nanoTime, "nanoTime");
         boolean startHealthy = !config.active().enabled() || config.active().startHealthy();
@@ -68,13 +81,21 @@ public final class HealthRegistry {
      * the request will actually go to if it says yes.
      */
     public boolean tryAcquire(Backend backend) {
+        return tryAcquire(backend, true);
+    }
+
+    /**
+     * Like {@link #tryAcquire(Backend)}; with {@code honourSlowStart} false a backend in slow start
+     * takes the pick anyway (the balancer's second pass, when slow start turned every backend down).
+     */
+    public boolean tryAcquire(Backend backend, boolean honourSlowStart) {
         BackendHealth h = of(backend);
         if (!h.activeHealthy()) {
             return false;
         }
         long until = h.ejectedUntil();
         if (until == 0) {
-            return true;
+            return !honourSlowStart || rampAllows(h);
         }
         long now = nanoTime.getAsLong();
         if (now - until < 0) {
@@ -83,6 +104,27 @@ public final class HealthRegistry {
         long since = h.probeSince().get();
         boolean free = since == 0 || now - since > config.passive().ejectionTime().toNanos();
         return free && h.probeSince().compareAndSet(since, now == 0 ? 1 : now);
+    }
+
+    private boolean rampAllows(BackendHealth h) {
+        long since = h.rampSince();
+        if (since == 0) {
+            return true;
+        }
+        long elapsed = nanoTime.getAsLong() - since;
+        if (elapsed >= slowStartNanos) {
+            h.setRampSince(0);
+            return true;
+        }
+        double share = Math.max(0.05, elapsed / (double) slowStartNanos);
+        return random.getAsDouble() < share;
+    }
+
+    private void startRamp(BackendHealth h) {
+        if (slowStartNanos > 0) {
+            long now = nanoTime.getAsLong();
+            h.setRampSince(now == 0 ? 1 : now);
+        }
     }
 
     /** An exchange with {@code backend} went well (a response below 500). */
@@ -94,6 +136,7 @@ public final class HealthRegistry {
         long since = h.probeSince().get();
         if (h.ejected() && since != 0 && h.probeSince().compareAndSet(since, 0)) {
             h.restore();
+            startRamp(h);
             LOG.info("backend {} is back: its probe request succeeded", backend.name());
         }
     }
@@ -149,6 +192,7 @@ public final class HealthRegistry {
         int streak = h.activeStreak().updateAndGet(s -> ok ? Math.max(s, 0) + 1 : Math.min(s, 0) - 1);
         if (ok && !h.activeHealthy() && streak >= config.active().rise()) {
             h.setActiveHealthy(true);
+            startRamp(h);
             LOG.info("backend {} is up: {} good checks in a row", backend.name(), streak);
         } else if (!ok && h.activeHealthy() && -streak >= config.active().fall()) {
             h.setActiveHealthy(false);

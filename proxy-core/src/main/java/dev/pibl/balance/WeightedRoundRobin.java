@@ -63,11 +63,17 @@ final class WeightedRoundRobin implements LoadBalancer {
     public Backend nextExcluding(long tried) {
         // One pass over the cycle visits every backend at least once, so this finds an untried,
         // available one if any is left; usually the first pick already is.
-        for (int i = 0; i < cycle.length; i++) {
-            Backend b = next();
-            boolean untried = b.index() >= 64 || (tried & (1L << b.index())) == 0;
-            if (untried && (health == null || health.tryAcquire(b))) {
-                return b;
+        for (int pass = 0; pass < 2; pass++) {
+            // Pass 0 honours slow start; pass 1 runs only if slow start turned every backend down.
+            for (int i = 0; i < cycle.length; i++) {
+                Backend b = next();
+                boolean untried = b.index() >= 64 || (tried & (1L << b.index())) == 0;
+                if (untried && (health == null || health.tryAcquire(b, pass == 0))) {
+                    return b;
+                }
+            }
+            if (health == null) {
+                break;
             }
         }
         return null;

@@ -37,7 +37,7 @@ final class ConfigBinder {
             List.of("connect", "response", "client-header", "client-body", "idle", "upstream-idle", "drain");
     private static final List<String> UPSTREAM_KEYS =
             List.of("max-connections", "max-pending", "pending-timeout", "max-tries", "preserve-host");
-    private static final List<String> HEALTH_KEYS = List.of("active", "passive", "panic");
+    private static final List<String> HEALTH_KEYS = List.of("active", "passive", "panic", "slow-start");
     private static final List<String> ACTIVE_KEYS = List.of("enabled", "path", "interval", "timeout",
             "expected-status", "rise", "fall", "initial");
     private static final List<String> PASSIVE_KEYS = List.of("enabled", "consecutive-failures", "ejection-time",
@@ -249,7 +249,8 @@ final class ConfigBinder {
         return new HealthConfig(
                 activeCheck(s.section("active", ACTIVE_KEYS)),
                 passiveCheck(s.section("passive", PASSIVE_KEYS)),
-                s.bool("panic", false));
+                s.bool("panic", false),
+                s.duration("slow-start", Duration.ZERO, Duration.ZERO, Duration.ofHours(1), "a duration from 0 to 1h"));
     }
 
     private static HealthConfig.ActiveCheck activeCheck(Section s) {

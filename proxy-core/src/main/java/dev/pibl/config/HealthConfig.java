@@ -11,20 +11,23 @@ import java.time.Duration;
  * @param passive ejection of backends whose real traffic keeps failing
  * @param panic   when every backend is down: true sends traffic to all of them anyway (HAProxy's
  *                and Envoy's panic mode); false answers 503 with Retry-After
+ * @param slowStart how long a backend that comes back (its probe succeeded, or its checks rose)
+ *                takes to reach its full share, growing linearly from 5 %; zero turns this off
  */
-public record HealthConfig(ActiveCheck active, PassiveCheck passive, boolean panic) {
+public record HealthConfig(ActiveCheck active, PassiveCheck passive, boolean panic, Duration slowStart) {
 
     public HealthConfig {
         requireNonNull(active, "active");
         requireNonNull(passive, "passive");
+        requireNonNull(slowStart, "slowStart");
     }
 
-    /** The defaults: no active checks, passive ejection on, no panic mode. */
+    /** The defaults: no active checks, passive ejection on, no panic mode, no slow start. */
     public static HealthConfig defaults() {
         return new HealthConfig(
                 new ActiveCheck(false, "/", Duration.ofSeconds(5), Duration.ofSeconds(2), 200, 399, 2, 3, true),
                 new PassiveCheck(true, 5, Duration.ofSeconds(10), Duration.ofMinutes(5), 50),
-                false);
+                false, Duration.ZERO);
     }
 
     /**

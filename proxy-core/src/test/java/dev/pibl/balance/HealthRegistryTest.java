@@ -15,14 +15,19 @@ class HealthRegistryTest {
     private final List<Backend> backends = WeightedRoundRobinTest.backends(1, 1, 1, 1);
 
     private HealthRegistry registry(int failures, int maxEjectedPercent, boolean active) {
+        return registry(failures, maxEjectedPercent, active, Duration.ZERO, Math::random);
+    }
+
+    private HealthRegistry registry(int failures, int maxEjectedPercent, boolean active, Duration slowStart,
+            java.util.function.DoubleSupplier random) {
         HealthConfig d = HealthConfig.defaults();
         HealthConfig config = new HealthConfig(
                 new HealthConfig.ActiveCheck(active, "/health", Duration.ofSeconds(5), Duration.ofSeconds(1), 200, 399,
                         2, 3, true),
                 new HealthConfig.PassiveCheck(true, failures, Duration.ofSeconds(10), Duration.ofSeconds(35),
                         maxEjectedPercent),
-                d.panic());
-        return new HealthRegistry(backends, config, now::get);
+                d.panic(), slowStart);
+        return new HealthRegistry(backends, config, now::get, random);
     }
 
     private void advance(Duration d) {
@@ -130,5 +135,43 @@ class HealthRegistryTest {
         backends.forEach(r::onFailure);
         assertThat(lb.nextExcluding(0)).isNull();
         assertThat(lb.nextIgnoringHealth(0)).isNotNull();
+    }
+
+    @Test
+    void aBackendBackFromEjectionTakesAShareThatGrowsOverTheSlowStart() {
+        java.util.Random seeded = new java.util.Random(7);
+        HealthRegistry r = registry(1, 100, false, Duration.ofSeconds(100), seeded::nextDouble);
+        Backend b = backends.get(0);
+        r.onFailure(b);
+        advance(Duration.ofSeconds(11));
+        assertThat(r.tryAcquire(b)).as("the probe").isTrue();
+        r.onSuccess(b);
+        assertThat(shareOf(r, b)).as("just back: the 5 % floor").isBetween(0.03, 0.08);
+        advance(Duration.ofSeconds(50));
+        assertThat(shareOf(r, b)).as("half way").isBetween(0.45, 0.55);
+        advance(Duration.ofSeconds(50));
+        assertThat(shareOf(r, b)).as("slow start over").isEqualTo(1.0);
+    }
+
+    @Test
+    void slowStartNeverLeavesTheBalancerWithoutABackend() {
+        List<Backend> one = backends.subList(0, 1);
+        HealthRegistry single = new HealthRegistry(one, new HealthConfig(HealthConfig.defaults().active(),
+                new HealthConfig.PassiveCheck(true, 1, Duration.ofSeconds(10), Duration.ofSeconds(35), 100), false,
+                Duration.ofSeconds(100)), now::get, () -> 0.99);
+        LoadBalancer lb = LoadBalancer.roundRobin(one, single);
+        single.onFailure(one.get(0));
+        advance(Duration.ofSeconds(11));
+        assertThat(lb.nextExcluding(0)).as("the probe").isNotNull();
+        single.onSuccess(one.get(0));
+        assertThat(lb.nextExcluding(0)).as("ramping, but the only one").isNotNull();
+    }
+
+    private static double shareOf(HealthRegistry r, Backend b) {
+        int yes = 0;
+        for (int i = 0; i < 10_000; i++) {
+            yes += r.tryAcquire(b) ? 1 : 0;
+        }
+        return yes / 10_000.0;
     }
 }

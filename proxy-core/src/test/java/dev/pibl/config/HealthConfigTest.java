@@ -69,13 +69,14 @@ class HealthConfigTest {
                 + "    ejection-time: 1ms\n"
                 + "    max-ejection-time: 1d\n"
                 + "    max-ejected-percent: 0\n"
-                + "  panic: true\n");
+                + "  panic: true\n"
+                + "  slow-start: 1h\n");
 
         assertThat(c.health()).isEqualTo(new HealthConfig(
                 new HealthConfig.ActiveCheck(true, "/healthz?full=1", Duration.ofHours(1), Duration.ofMinutes(1),
                         204, 204, 100, 1, false),
                 new HealthConfig.PassiveCheck(false, 1000, Duration.ofMillis(1), Duration.ofDays(1), 0),
-                true));
+                true, Duration.ofHours(1)));
     }
 
     @Test
@@ -99,13 +100,13 @@ class HealthConfigTest {
                         + " expected-status, rise, fall, initial)",
                 "pibl.yaml:7: health.passive.threshold: unknown key (expected: one of enabled, consecutive-failures,"
                         + " ejection-time, max-ejection-time, max-ejected-percent)",
-                "pibl.yaml:8: health.panic-mode: unknown key (expected: one of active, passive, panic)");
+                "pibl.yaml:8: health.panic-mode: unknown key (expected: one of active, passive, panic, slow-start)");
     }
 
     @Test
     void sectionsThatAreNotMappings() {
         assertThat(problems(ONE_BACKEND + "health: true\n")).containsExactly(
-                "pibl.yaml:3: health: true (expected: a mapping with keys active, passive, panic)");
+                "pibl.yaml:3: health: true (expected: a mapping with keys active, passive, panic, slow-start)");
         assertThat(problems(ONE_BACKEND + "health:\n  active: true\n  passive: [1]\n")).containsExactly(
                 "pibl.yaml:4: health.active: true (expected: a mapping with keys enabled, path, interval, timeout,"
                         + " expected-status, rise, fall, initial)",

@@ -33,7 +33,7 @@ class ReferenceConfigTest {
                 new HealthConfig.ActiveCheck(false, "/", Duration.ofSeconds(5), Duration.ofSeconds(2), 200, 399, 2, 3,
                         true),
                 new HealthConfig.PassiveCheck(true, 5, Duration.ofSeconds(10), Duration.ofMinutes(5), 50),
-                false));
+                false, Duration.ZERO));
         assertThat(c.cache()).isEqualTo(new CacheConfig(true, Duration.ofSeconds(60), Path.of("cache"),
                 256L << 20, 1L << 30, 8L << 20));
         assertThat(c.logging()).isEqualTo(new LoggingConfig(Path.of("logs/access.log"), true,
@@ -108,7 +108,7 @@ class ReferenceConfigTest {
                 new HealthConfig.ActiveCheck(true, "/healthz", Duration.ofHours(1), Duration.ofMinutes(1), 204, 204,
                         100, 1, false),
                 new HealthConfig.PassiveCheck(false, 1000, Duration.ofMillis(1), Duration.ofDays(1), 0),
-                true));
+                true, Duration.ZERO));
         assertThat(c.cache()).isEqualTo(new CacheConfig(false, Duration.ZERO, Path.of("/var/cache/pibl"),
                 1024, 1_000_000_000_000L, 1024));
         assertThat(c.logging()).isEqualTo(new LoggingConfig(Path.of("/var/log/pibl/access.log"), false,

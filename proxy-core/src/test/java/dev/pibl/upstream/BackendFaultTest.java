@@ -25,7 +25,7 @@ class BackendFaultTest {
     private static HealthConfig ejectAfter(int failures) {
         HealthConfig d = HealthConfig.defaults();
         return new HealthConfig(d.active(), new HealthConfig.PassiveCheck(true, failures, Duration.ofSeconds(30),
-                Duration.ofMinutes(5), 50), false);
+                Duration.ofMinutes(5), 50), false, Duration.ZERO);
     }
 
     @Test

@@ -18,14 +18,14 @@ class HealthEndToEndTest {
     private static HealthConfig passive(int failures, int maxEjectedPercent, boolean panic) {
         HealthConfig d = HealthConfig.defaults();
         return new HealthConfig(d.active(), new HealthConfig.PassiveCheck(true, failures, Duration.ofSeconds(30),
-                Duration.ofMinutes(5), maxEjectedPercent), panic);
+                Duration.ofMinutes(5), maxEjectedPercent), panic, Duration.ZERO);
     }
 
     private static HealthConfig active(Duration interval) {
         HealthConfig d = HealthConfig.defaults();
         return new HealthConfig(new HealthConfig.ActiveCheck(true, "/health", interval, Duration.ofMillis(500), 200, 399,
                 2, 2, true), new HealthConfig.PassiveCheck(false, 5, Duration.ofSeconds(10), Duration.ofMinutes(5), 50),
-                false);
+                false, Duration.ZERO);
     }
 
     @Test
