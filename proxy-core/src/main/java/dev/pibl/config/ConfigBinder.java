@@ -36,7 +36,7 @@ final class ConfigBinder {
     private static final List<String> TIMEOUTS_KEYS =
             List.of("connect", "response", "client-header", "client-body", "idle", "upstream-idle", "drain");
     private static final List<String> UPSTREAM_KEYS =
-            List.of("max-connections", "max-pending", "pending-timeout", "max-tries", "preserve-host");
+            List.of("max-connections", "max-pending", "pending-timeout", "max-tries", "preserve-host", "retry-budget", "min-retries-per-second");
     private static final List<String> HEALTH_KEYS = List.of("active", "passive", "panic", "slow-start");
     private static final List<String> ACTIVE_KEYS = List.of("enabled", "path", "interval", "timeout",
             "expected-status", "rise", "fall", "initial");
@@ -242,7 +242,9 @@ final class ConfigBinder {
                 s.duration("pending-timeout", Duration.ofSeconds(5), Duration.ofMillis(1), null,
                         "a duration greater than 0"),
                 s.integer("max-tries", 3, 1, 10),
-                s.bool("preserve-host", true));
+                s.bool("preserve-host", true),
+                s.integer("retry-budget", 20, 0, 100),
+                s.integer("min-retries-per-second", 10, 0, 10_000));
     }
 
     private static HealthConfig health(Section s) {

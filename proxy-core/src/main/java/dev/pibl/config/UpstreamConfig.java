@@ -13,13 +13,17 @@ import java.time.Duration;
  * @param pendingTimeout     how long a request may wait for a pooled connection; then 503
  * @param maxTries           how many backends one request may try when connections fail (at least 1)
  * @param preserveHost       forward the client's Host header unchanged (true) or send the backend's host:port
+ * @param retryBudgetPercent retries may add at most this share of the requests (0-100)
+ * @param minRetriesPerSecond retries allowed each second whatever the traffic, so a quiet proxy can still retry
  */
 public record UpstreamConfig(
         int maxConnections,
         int maxPending,
         Duration pendingTimeout,
         int maxTries,
-        boolean preserveHost) {
+        boolean preserveHost,
+        int retryBudgetPercent,
+        int minRetriesPerSecond) {
 
     public UpstreamConfig {
         requireNonNull(pendingTimeout, "pendingTimeout");

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.pibl.balance.Backend;
 import dev.pibl.balance.HealthRegistry;
 import dev.pibl.balance.LoadBalancer;
+import dev.pibl.balance.RetryBudget;
 import dev.pibl.config.BackendConfig;
 import dev.pibl.config.PiblConfig;
 import dev.pibl.logging.AccessLog;
@@ -87,7 +88,9 @@ public final class ProxyServer implements AutoCloseable {
         ProxySettings settings = new ProxySettings(LoadBalancer.roundRobin(backends, health), pools,
                 config.server().limits().maxBodySize(), config.timeouts().response().toNanos(),
                 config.timeouts().clientBody().toNanos(), config.upstream().maxTries(),
-                config.upstream().preserveHost(), health);
+                config.upstream().preserveHost(), health,
+                new RetryBudget(config.upstream().retryBudgetPercent(), config.upstream().minRetriesPerSecond(),
+                        System::nanoTime));
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannelClass())

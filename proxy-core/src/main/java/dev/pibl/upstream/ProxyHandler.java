@@ -259,6 +259,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         // Backend connections are persistent HTTP/1.1 whatever the client spoke.
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
         e.upstreamStartNanos = ticker.nanoTime();
+        settings.retryBudget().onRequest();
         bodyDeadline.arm(settings.clientBodyTimeoutNanos()); // disarmed when the request's end arrives
         tryNextBackend(e, null, null);
     }
@@ -266,6 +267,12 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private void tryNextBackend(Exchange e, UpstreamFailure lastFailure, Backend lastBackend) {
         Backend b = null;
         if (e.tries < settings.maxTries()) {
+            if (e.tries > 0 && !settings.retryBudget().tryRetry()) {
+                LOG.warn("retry budget spent: not retrying request {} after backend {} failed", e.requestId,
+                        lastBackend.name());
+                fail(e, lastFailure.error(), lastFailure.describe(lastBackend.name()));
+                return;
+            }
             b = settings.balancer().nextExcluding(e.tried);
         }
         if (b == null && e.tries == 0) {

@@ -91,6 +91,14 @@ public final class TestProxy implements AutoCloseable {
         private int maxConnections = 1024;
         private long maxBody;
         private boolean preserveHost = true;
+        private int retryBudgetPercent = 20;
+        private int minRetriesPerSecond = 10;
+
+        public Builder retryBudget(int percent, int minPerSecond) {
+            retryBudgetPercent = percent;
+            minRetriesPerSecond = minPerSecond;
+            return this;
+        }
         private LoggingConfig.Detail detail = LoggingConfig.Detail.SUMMARY;
         private LoggingConfig.Format format = LoggingConfig.Format.TEXT;
         private dev.pibl.config.HealthConfig health = dev.pibl.config.HealthConfig.defaults();
@@ -180,7 +188,8 @@ public final class TestProxy implements AutoCloseable {
                     backends,
                     new BalancingConfig(BalancingConfig.Policy.ROUND_ROBIN),
                     new TimeoutsConfig(connect, response, clientHeader, clientBody, idle, upstreamIdle, drain),
-                    new UpstreamConfig(maxConnections, 1024, Duration.ofSeconds(5), maxTries, preserveHost),
+                    new UpstreamConfig(maxConnections, 1024, Duration.ofSeconds(5), maxTries, preserveHost,
+                            retryBudgetPercent, minRetriesPerSecond),
                     health,
                     new CacheConfig(false, Duration.ofSeconds(60), Path.of("cache"), 1 << 20, 1 << 20, 1 << 16),
                     new LoggingConfig(Path.of("logs/access.log"), false, format, detail));

@@ -113,4 +113,24 @@ class FailureTest {
             assertThat(backend.requests()).isEmpty();
         }
     }
+
+    @Test
+    void whenTheRetryBudgetIsSpentAFailureIsReturnedInsteadOfRetried() throws Exception {
+        dev.pibl.config.HealthConfig d = dev.pibl.config.HealthConfig.defaults();
+        dev.pibl.config.HealthConfig noEjection = new dev.pibl.config.HealthConfig(d.active(),
+                new dev.pibl.config.HealthConfig.PassiveCheck(false, 5, Duration.ofSeconds(10), Duration.ofMinutes(5), 50),
+                false, Duration.ZERO);
+        try (TestBackend live = TestBackend.start("live");
+             TestProxy proxy = TestProxy.builder().backend("dead", deadPort(), 1).backend(live)
+                     .retryBudget(0, 0).health(noEjection).start();
+             RawHttp client = new RawHttp(proxy.port())) {
+            int badGateway = 0;
+            for (int i = 0; i < 6; i++) {
+                int status = client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n").read().status();
+                badGateway += status == 502 ? 1 : 0;
+            }
+            assertThat(badGateway).as("every request that met the dead backend first").isEqualTo(3);
+            assertThat(live.requests()).hasSize(3);
+        }
+    }
 }
