@@ -34,7 +34,7 @@ final class ConfigBinder {
     private static final List<String> BACKEND_KEYS = List.of("name", "url", "weight");
     private static final List<String> BALANCING_KEYS = List.of("policy");
     private static final List<String> TIMEOUTS_KEYS =
-            List.of("connect", "response", "client-header", "client-body", "idle", "upstream-idle", "drain");
+            List.of("connect", "response", "client-header", "client-body", "idle", "upstream-idle", "drain", "request");
     private static final List<String> UPSTREAM_KEYS =
             List.of("max-connections", "max-pending", "pending-timeout", "max-tries", "preserve-host", "retry-budget", "min-retries-per-second");
     private static final List<String> HEALTH_KEYS = List.of("active", "passive", "panic", "slow-start");
@@ -228,7 +228,8 @@ final class ConfigBinder {
                 timeout(s, "client-body", Duration.ofSeconds(60)),
                 timeout(s, "idle", Duration.ofSeconds(60)),
                 timeout(s, "upstream-idle", Duration.ofSeconds(30)),
-                timeout(s, "drain", Duration.ofSeconds(20)));
+                timeout(s, "drain", Duration.ofSeconds(20)),
+                s.duration("request", Duration.ZERO, Duration.ZERO, MAX_TIMEOUT, "a duration from 0 (none) to 1d"));
     }
 
     private static Duration timeout(Section s, String key, Duration defaultValue) {

@@ -15,6 +15,8 @@ import java.time.Duration;
  * @param idle         a client keep-alive connection with no request in flight is closed after this
  * @param upstreamIdle a pooled backend connection unused this long is closed (keep it below the backend's own)
  * @param drain        on shutdown, how long in-flight exchanges may run before they are cut
+ * @param request      the whole exchange, from its request head to its response's last byte;
+ *                     504 if no response started by then, else the connection is cut; zero for none
  */
 public record TimeoutsConfig(
         Duration connect,
@@ -23,7 +25,8 @@ public record TimeoutsConfig(
         Duration clientBody,
         Duration idle,
         Duration upstreamIdle,
-        Duration drain) {
+        Duration drain,
+        Duration request) {
 
     public TimeoutsConfig {
         requireNonNull(connect, "connect");
@@ -33,5 +36,6 @@ public record TimeoutsConfig(
         requireNonNull(idle, "idle");
         requireNonNull(upstreamIdle, "upstreamIdle");
         requireNonNull(drain, "drain");
+        requireNonNull(request, "request");
     }
 }

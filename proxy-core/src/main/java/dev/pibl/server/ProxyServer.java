@@ -87,7 +87,8 @@ public final class ProxyServer implements AutoCloseable {
         HealthRegistry health = new HealthRegistry(backends, config.health(), System::nanoTime);
         ProxySettings settings = new ProxySettings(LoadBalancer.roundRobin(backends, health), pools,
                 config.server().limits().maxBodySize(), config.timeouts().response().toNanos(),
-                config.timeouts().clientBody().toNanos(), config.upstream().maxTries(),
+                config.timeouts().clientBody().toNanos(), config.timeouts().request().toNanos(),
+                config.upstream().maxTries(),
                 config.upstream().preserveHost(), health,
                 new RetryBudget(config.upstream().retryBudgetPercent(), config.upstream().minRetriesPerSecond(),
                         System::nanoTime));

@@ -83,6 +83,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private AccessLogHandler accessLog;
     private Deadline responseDeadline;
     private Deadline bodyDeadline;
+    private Deadline requestDeadline;
     private Ticker ticker;
     private String clientIp = "-";
     private Exchange ex;
@@ -106,6 +107,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         this.accessLog = ctx.pipeline().get(AccessLogHandler.class);
         this.responseDeadline = new Deadline(ctx.executor(), this::responseTimedOut);
         this.bodyDeadline = new Deadline(ctx.executor(), this::bodyTimedOut);
+        this.requestDeadline = new Deadline(ctx.executor(), this::requestTimedOut);
         SocketAddress remote = ctx.channel().remoteAddress();
         if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
             clientIp = inet.getAddress().getHostAddress();
@@ -150,6 +152,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         closing = true;
         responseDeadline.cancel();
         bodyDeadline.cancel();
+        requestDeadline.cancel();
         Exchange e = ex;
         if (e != null) {
             closeUpstream(e);
@@ -260,6 +263,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
         e.upstreamStartNanos = ticker.nanoTime();
         settings.retryBudget().onRequest();
+        if (settings.requestTimeoutNanos() > 0) {
+            requestDeadline.arm(settings.requestTimeoutNanos());
+        }
         bodyDeadline.arm(settings.clientBodyTimeoutNanos()); // disarmed when the request's end arrives
         tryNextBackend(e, null, null);
     }
@@ -491,6 +497,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private void completeExchange(Exchange e, LastHttpContent last) {
         responseDeadline.disarm();
         bodyDeadline.disarm();
+        requestDeadline.disarm();
         if (accessLog != null) {
             accessLog.noteUpstream(ticker.nanoTime() - e.upstreamStartNanos);
         }
@@ -561,6 +568,23 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         fail(e, UpstreamFailure.RESPONSE_TIMEOUT.error(), UpstreamFailure.RESPONSE_TIMEOUT.describe(e.backend.name()));
     }
 
+    private void requestTimedOut() {
+        Exchange e = ex;
+        if (e == null) {
+            return;
+        }
+        if (e.upstream != null && !e.responseStarted) {
+            settings.health().onFailure(e.backend); // it was waiting on the backend
+        }
+        LOG.warn("request {} exceeded its deadline", e.requestId);
+        closeUpstream(e);
+        if (e.responseStarted) {
+            abort(e);
+            return;
+        }
+        fail(e, ProxyError.BACKEND_TIMEOUT, "request not completed within the deadline");
+    }
+
     private void bodyTimedOut() {
         Exchange e = ex;
         if (e == null || e.requestComplete) {
@@ -603,6 +627,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
      */
     private void fail(Exchange e, ProxyError error, String detail, long retryAfterSeconds) {
         bodyDeadline.disarm();
+        requestDeadline.disarm();
         if (e.responseStarted) {
             abort(e);
             return;
@@ -632,6 +657,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     /** A response already started and cannot be completed: cut the client connection. */
     private void abort(Exchange e) {
         bodyDeadline.disarm();
+        requestDeadline.disarm();
         closeUpstream(e);
         finish(e);
         closeClient();

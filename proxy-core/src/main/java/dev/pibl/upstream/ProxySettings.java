@@ -15,6 +15,7 @@ import dev.pibl.balance.RetryBudget;
  *                             and between reads of the response; then 504 (or a cut response)
  * @param clientBodyTimeoutNanos how long a request body may stall between two reads; then 408
  *                             (the client stalled) or 504 (the backend stopped reading it)
+ * @param requestTimeoutNanos the whole exchange's deadline; 0 for none
  * @param maxTries            how many backends one request may try on connection failures
  * @param preserveHost        send the client's Host unchanged rather than the backend's host:port
  * @param health              told every exchange's outcome; decides which backends take traffic
@@ -26,6 +27,7 @@ public record ProxySettings(
         long maxBodySize,
         long responseTimeoutNanos,
         long clientBodyTimeoutNanos,
+        long requestTimeoutNanos,
         int maxTries,
         boolean preserveHost,
         HealthRegistry health,

@@ -27,7 +27,7 @@ class ReferenceConfigTest {
         assertThat(c.balancing().policy()).isEqualTo(BalancingConfig.Policy.ROUND_ROBIN);
         assertThat(c.timeouts()).isEqualTo(new TimeoutsConfig(Duration.ofSeconds(2), Duration.ofSeconds(30),
                 Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(30),
-                Duration.ofSeconds(20)));
+                Duration.ofSeconds(20), Duration.ZERO));
         assertThat(c.upstream()).isEqualTo(new UpstreamConfig(1024, 1024, Duration.ofSeconds(5), 3, true, 20, 10));
         assertThat(c.health()).isEqualTo(new HealthConfig(
                 new HealthConfig.ActiveCheck(false, "/", Duration.ofSeconds(5), Duration.ofSeconds(2), 200, 399, 2, 3,
@@ -87,7 +87,8 @@ class ReferenceConfigTest {
         PiblConfig c = parse(Configs.ONE_BACKEND
                 + "server: { port: 0, bind: \"::\", io-threads: 4,\n"
                 + "  limits: { max-request-line: 256B, max-header-size: 1MiB, max-headers: 10000, max-body-size: 10MB } }\n"
-                + "timeouts: { connect: 250ms, response: 1d, client-header: 1s, client-body: 2s, idle: 5m, upstream-idle: 1h, drain: 1ms }\n"
+                + "timeouts: { connect: 250ms, response: 1d, client-header: 1s, client-body: 2s, idle: 5m, upstream-idle: 1h, drain: 1ms,"
+                + " request: 90s }\n"
                 + "upstream: { max-connections: 1, max-pending: 0, pending-timeout: 1ms, max-tries: 10, preserve-host: false,"
                 + " retry-budget: 0, min-retries-per-second: 10000 }\n"
                 + "health:\n"
@@ -103,7 +104,7 @@ class ReferenceConfigTest {
         assertThat(c.server()).isEqualTo(new ServerConfig(0, "::", 4, new LimitsConfig(256, 1 << 20, 10000, 10_000_000)));
         assertThat(c.timeouts()).isEqualTo(new TimeoutsConfig(Duration.ofMillis(250), Duration.ofDays(1),
                 Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMinutes(5), Duration.ofHours(1),
-                Duration.ofMillis(1)));
+                Duration.ofMillis(1), Duration.ofSeconds(90)));
         assertThat(c.upstream()).isEqualTo(new UpstreamConfig(1, 0, Duration.ofMillis(1), 10, false, 0, 10_000));
         assertThat(c.health()).isEqualTo(new HealthConfig(
                 new HealthConfig.ActiveCheck(true, "/healthz", Duration.ofHours(1), Duration.ofMinutes(1), 204, 204,

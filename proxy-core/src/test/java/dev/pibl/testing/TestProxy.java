@@ -87,6 +87,12 @@ public final class TestProxy implements AutoCloseable {
         private Duration idle = Duration.ofSeconds(60);
         private Duration upstreamIdle = Duration.ofSeconds(30);
         private Duration drain = Duration.ofSeconds(5);
+        private Duration requestDeadline = Duration.ZERO;
+
+        public Builder requestDeadline(Duration d) {
+            requestDeadline = d;
+            return this;
+        }
         private int maxTries = 3;
         private int maxConnections = 1024;
         private long maxBody;
@@ -187,7 +193,8 @@ public final class TestProxy implements AutoCloseable {
                     new ServerConfig(0, "127.0.0.1", ioThreads, new LimitsConfig(8192, 16384, 100, maxBody)),
                     backends,
                     new BalancingConfig(BalancingConfig.Policy.ROUND_ROBIN),
-                    new TimeoutsConfig(connect, response, clientHeader, clientBody, idle, upstreamIdle, drain),
+                    new TimeoutsConfig(connect, response, clientHeader, clientBody, idle, upstreamIdle, drain,
+                            requestDeadline),
                     new UpstreamConfig(maxConnections, 1024, Duration.ofSeconds(5), maxTries, preserveHost,
                             retryBudgetPercent, minRetriesPerSecond),
                     health,

@@ -133,4 +133,19 @@ class FailureTest {
             assertThat(live.requests()).hasSize(3);
         }
     }
+
+    @Test
+    void theRequestDeadlineBoundsTheWholeExchange() throws Exception {
+        TestBackend.Responder slow = (ctx, req, b) -> ctx.executor().schedule(
+                () -> b.reply(ctx, req, HttpResponseStatus.OK, "late"), 5, TimeUnit.SECONDS);
+        try (TestBackend backend = TestBackend.start("slow", slow);
+             TestProxy proxy = TestProxy.builder().backend(backend).requestDeadline(Duration.ofMillis(300)).start();
+             RawHttp client = new RawHttp(proxy.port())) {
+            long start = System.nanoTime();
+            RawHttp.Response r = client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n").read();
+            assertThat(r.status()).isEqualTo(504);
+            assertThat(r.bodyText()).contains("deadline");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+        }
+    }
 }
