@@ -7,6 +7,7 @@ import dev.pibl.balance.HealthRegistry;
 import dev.pibl.balance.LoadBalancer;
 import dev.pibl.config.BackendConfig;
 import dev.pibl.config.PiblConfig;
+import dev.pibl.config.TrustedProxies;
 import dev.pibl.logging.AccessLog;
 import dev.pibl.upstream.HealthChecker;
 import dev.pibl.upstream.ProxyHandler;
@@ -87,7 +88,7 @@ public final class ProxyServer implements AutoCloseable {
         ProxySettings settings = new ProxySettings(LoadBalancer.roundRobin(backends, health), pools,
                 config.server().limits().maxBodySize(), config.timeouts().response().toNanos(),
                 config.timeouts().clientBody().toNanos(), config.upstream().maxTries(),
-                config.upstream().preserveHost(), health);
+                config.upstream().preserveHost(), health, TrustedProxies.parse(config.server().trustedProxies()));
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannelClass())

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.pibl.balance.HealthRegistry;
 import dev.pibl.balance.LoadBalancer;
+import dev.pibl.config.TrustedProxies;
 
 /**
  * What every {@link ProxyHandler} shares: the balancer, the pools and the settings it applies.
@@ -17,6 +18,7 @@ import dev.pibl.balance.LoadBalancer;
  * @param maxTries            how many backends one request may try on connection failures
  * @param preserveHost        send the client's Host unchanged rather than the backend's host:port
  * @param health              told every exchange's outcome; decides which backends take traffic
+ * @param trustedProxies      peers whose forwarding headers are kept (and extended) rather than replaced
  */
 public record ProxySettings(
         LoadBalancer balancer,
@@ -26,12 +28,14 @@ public record ProxySettings(
         long clientBodyTimeoutNanos,
         int maxTries,
         boolean preserveHost,
-        HealthRegistry health) {
+        HealthRegistry health,
+        TrustedProxies trustedProxies) {
 
     public ProxySettings {
         requireNonNull(balancer, "balancer");
         requireNonNull(pools, "pools");
         requireNonNull(health, "health");
+        requireNonNull(trustedProxies, "trustedProxies");
         if (maxTries < 1) {
             throw new IllegalArgumentException("maxTries: " + maxTries + " (expected: >= 1)");
         }
