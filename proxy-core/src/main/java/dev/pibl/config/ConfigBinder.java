@@ -28,7 +28,7 @@ final class ConfigBinder {
 
     private static final List<String> ROOT_KEYS =
             List.of("server", "backends", "balancing", "timeouts", "upstream", "health", "cache", "logging");
-    private static final List<String> SERVER_KEYS = List.of("port", "bind", "io-threads", "limits");
+    private static final List<String> SERVER_KEYS = List.of("port", "bind", "io-threads", "limits", "trusted-proxies");
     private static final List<String> LIMITS_KEYS =
             List.of("max-request-line", "max-header-size", "max-headers", "max-body-size");
     private static final List<String> BACKEND_KEYS = List.of("name", "url", "weight");
@@ -105,7 +105,10 @@ final class ConfigBinder {
         int port = s.integer("port", 8080, 0, 65535, PORT_EXPECTED);
         String bind = s.text("bind", "0.0.0.0", ConfigBinder::isHost, "an IP address or host name, such as 0.0.0.0");
         int ioThreads = s.integer("io-threads", 0, 0, 256);
-        return new ServerConfig(port, bind, ioThreads, limits(s.section("limits", LIMITS_KEYS)));
+        LimitsConfig limits = limits(s.section("limits", LIMITS_KEYS));
+        List<String> trustedProxies = s.textList("trusted-proxies", TrustedProxies::isValid, TrustedProxies.EXPECTED,
+                "a list of IP addresses or CIDR blocks such as [10.0.0.0/8, \"::1\"]");
+        return new ServerConfig(port, bind, ioThreads, limits, trustedProxies);
     }
 
     private static LimitsConfig limits(Section s) {

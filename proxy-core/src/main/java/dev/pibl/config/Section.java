@@ -2,6 +2,7 @@ package dev.pibl.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -170,6 +171,35 @@ final class Section {
         }
         fail(key, expected);
         return defaultValue;
+    }
+
+    /**
+     * A list of strings that {@code valid} accepts, empty when the key is absent. Each bad item
+     * is reported at its own index ({@code key[2]}) with {@code itemExpected} and left out; a value
+     * that is not a list at all is reported with {@code listExpected}.
+     */
+    List<String> textList(String key, Predicate<String> valid, String itemExpected, String listExpected) {
+        JsonNode value = get(key);
+        if (value == null) {
+            return List.of();
+        }
+        if (!value.isArray()) {
+            fail(key, listExpected);
+            return List.of();
+        }
+        List<String> items = new ArrayList<>(value.size());
+        for (int i = 0; i < value.size(); i++) {
+            JsonNode item = value.get(i);
+            // Numbers are not taken as written here: no address or block is a YAML number.
+            if (item.isTextual() && valid.test(item.asText())) {
+                items.add(item.asText());
+                continue;
+            }
+            failed.add(key);
+            String itemPath = path(key) + "[" + i + "]";
+            problems.report(tree.lineOf(itemPath), itemPath, Problems.render(item), itemExpected);
+        }
+        return items;
     }
 
     /** One of the names in {@code choices} (kebab case, exact spelling). */

@@ -8,6 +8,7 @@ import dev.pibl.balance.LoadBalancer;
 import dev.pibl.balance.RetryBudget;
 import dev.pibl.config.BackendConfig;
 import dev.pibl.config.PiblConfig;
+import dev.pibl.config.TrustedProxies;
 import dev.pibl.logging.AccessLog;
 import dev.pibl.upstream.HealthChecker;
 import dev.pibl.upstream.ProxyHandler;
@@ -91,7 +92,8 @@ public final class ProxyServer implements AutoCloseable {
                 config.upstream().maxTries(),
                 config.upstream().preserveHost(), health,
                 new RetryBudget(config.upstream().retryBudgetPercent(), config.upstream().minRetriesPerSecond(),
-                        System::nanoTime));
+                        System::nanoTime),
+                TrustedProxies.parse(config.server().trustedProxies()));
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannelClass())

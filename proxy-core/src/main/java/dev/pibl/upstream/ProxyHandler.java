@@ -3,6 +3,7 @@ package dev.pibl.upstream;
 import static java.util.Objects.requireNonNull;
 
 import dev.pibl.balance.Backend;
+import dev.pibl.config.TrustedProxies;
 import dev.pibl.http.AbsoluteForm;
 import dev.pibl.http.Deadline;
 import dev.pibl.http.ErrorResponses;
@@ -86,6 +87,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private Deadline requestDeadline;
     private Ticker ticker;
     private String clientIp = "-";
+    /** The peer is a trusted proxy: its forwarding headers are kept and extended, not replaced. */
+    private boolean peerTrusted;
     private Exchange ex;
     private boolean draining;
     /** No further request will be served: the connection is closing. */
@@ -111,6 +114,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         SocketAddress remote = ctx.channel().remoteAddress();
         if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
             clientIp = inet.getAddress().getHostAddress();
+            // Once per connection; with no trusted proxies configured (the default) not even that.
+            TrustedProxies trusted = settings.trustedProxies();
+            peerTrusted = !trusted.isEmpty() && trusted.trusts(inet.getAddress());
         }
     }
 
@@ -258,7 +264,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         if (chunked) {
             headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
-        ForwardedHeaders.apply(headers, clientIp, request.protocolVersion());
+        ForwardedHeaders.apply(headers, clientIp, peerTrusted, request.protocolVersion());
         // Backend connections are persistent HTTP/1.1 whatever the client spoke.
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
         e.upstreamStartNanos = ticker.nanoTime();

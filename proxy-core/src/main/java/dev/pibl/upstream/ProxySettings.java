@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.pibl.balance.HealthRegistry;
 import dev.pibl.balance.LoadBalancer;
 import dev.pibl.balance.RetryBudget;
+import dev.pibl.config.TrustedProxies;
 
 /**
  * What every {@link ProxyHandler} shares: the balancer, the pools and the settings it applies.
@@ -20,6 +21,7 @@ import dev.pibl.balance.RetryBudget;
  * @param preserveHost        send the client's Host unchanged rather than the backend's host:port
  * @param health              told every exchange's outcome; decides which backends take traffic
  * @param retryBudget         caps retries to a share of the requests
+ * @param trustedProxies      peers whose forwarding headers are kept (and extended) rather than replaced
  */
 public record ProxySettings(
         LoadBalancer balancer,
@@ -31,13 +33,15 @@ public record ProxySettings(
         int maxTries,
         boolean preserveHost,
         HealthRegistry health,
-        RetryBudget retryBudget) {
+        RetryBudget retryBudget,
+        TrustedProxies trustedProxies) {
 
     public ProxySettings {
         requireNonNull(balancer, "balancer");
         requireNonNull(pools, "pools");
         requireNonNull(health, "health");
         requireNonNull(retryBudget, "retryBudget");
+        requireNonNull(trustedProxies, "trustedProxies");
         if (maxTries < 1) {
             throw new IllegalArgumentException("maxTries: " + maxTries + " (expected: >= 1)");
         }

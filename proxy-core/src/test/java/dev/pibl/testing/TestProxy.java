@@ -108,9 +108,16 @@ public final class TestProxy implements AutoCloseable {
         private LoggingConfig.Detail detail = LoggingConfig.Detail.SUMMARY;
         private LoggingConfig.Format format = LoggingConfig.Format.TEXT;
         private dev.pibl.config.HealthConfig health = dev.pibl.config.HealthConfig.defaults();
+        private List<String> trustedProxies = List.of();
 
         public Builder health(dev.pibl.config.HealthConfig h) {
             health = h;
+            return this;
+        }
+
+        /** {@code server.trusted-proxies}: addresses or CIDR blocks whose forwarding headers are kept. */
+        public Builder trustedProxies(String... entries) {
+            trustedProxies = List.of(entries);
             return this;
         }
 
@@ -190,7 +197,8 @@ public final class TestProxy implements AutoCloseable {
 
         public PiblConfig config() {
             return new PiblConfig(
-                    new ServerConfig(0, "127.0.0.1", ioThreads, new LimitsConfig(8192, 16384, 100, maxBody)),
+                    new ServerConfig(0, "127.0.0.1", ioThreads, new LimitsConfig(8192, 16384, 100, maxBody),
+                            trustedProxies),
                     backends,
                     new BalancingConfig(BalancingConfig.Policy.ROUND_ROBIN),
                     new TimeoutsConfig(connect, response, clientHeader, clientBody, idle, upstreamIdle, drain,
