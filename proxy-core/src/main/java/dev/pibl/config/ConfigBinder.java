@@ -28,7 +28,8 @@ final class ConfigBinder {
 
     private static final List<String> ROOT_KEYS =
             List.of("server", "backends", "balancing", "timeouts", "upstream", "health", "cache", "logging");
-    private static final List<String> SERVER_KEYS = List.of("port", "bind", "io-threads", "limits", "trusted-proxies");
+    private static final List<String> SERVER_KEYS =
+            List.of("port", "bind", "io-threads", "limits", "trusted-proxies", "max-connections", "overload");
     private static final List<String> LIMITS_KEYS =
             List.of("max-request-line", "max-header-size", "max-headers", "max-body-size");
     private static final List<String> BACKEND_KEYS = List.of("name", "url", "weight");
@@ -108,7 +109,13 @@ final class ConfigBinder {
         LimitsConfig limits = limits(s.section("limits", LIMITS_KEYS));
         List<String> trustedProxies = s.textList("trusted-proxies", TrustedProxies::isValid, TrustedProxies.EXPECTED,
                 "a list of IP addresses or CIDR blocks such as [10.0.0.0/8, \"::1\"]");
-        return new ServerConfig(port, bind, ioThreads, limits, trustedProxies);
+        int maxConnections = s.integer("max-connections", 10_000, 0, 1_000_000);
+        Map<String, ServerConfig.Overload> overloads = new LinkedHashMap<>();
+        overloads.put("reject", ServerConfig.Overload.REJECT);
+        overloads.put("pause", ServerConfig.Overload.PAUSE);
+        ServerConfig.Overload overload = s.choice("overload", ServerConfig.Overload.REJECT, overloads,
+                choices(overloads.keySet()));
+        return new ServerConfig(port, bind, ioThreads, limits, trustedProxies, maxConnections, overload);
     }
 
     private static LimitsConfig limits(Section s) {

@@ -14,17 +14,29 @@ import java.util.List;
  * @param trustedProxies IP addresses and CIDR blocks (as {@link TrustedProxies} parses them) of
  *                  the proxies in front of PIBL whose {@code X-Forwarded-*} and {@code Forwarded}
  *                  headers are believed; empty means no peer's are
+ * @param maxConnections most client connections open at once; 0 for no limit
+ * @param overload  what happens to connections beyond {@code maxConnections}
  */
-public record ServerConfig(int port, String bind, int ioThreads, LimitsConfig limits, List<String> trustedProxies) {
+public record ServerConfig(int port, String bind, int ioThreads, LimitsConfig limits, List<String> trustedProxies,
+        int maxConnections, Overload overload) {
 
     public ServerConfig {
         requireNonNull(bind, "bind");
         requireNonNull(limits, "limits");
         trustedProxies = List.copyOf(requireNonNull(trustedProxies, "trustedProxies"));
+        requireNonNull(overload, "overload");
     }
 
     ServerConfig withPort(int newPort) {
-        return new ServerConfig(newPort, bind, ioThreads, limits, trustedProxies);
+        return new ServerConfig(newPort, bind, ioThreads, limits, trustedProxies, maxConnections, overload);
+    }
+
+    /** Beyond {@code max-connections}. */
+    public enum Overload {
+        /** Accept, answer 503 with Retry-After at once, close: clients learn fast. */
+        REJECT,
+        /** Stop accepting until a connection closes: new clients wait in the listen backlog. */
+        PAUSE
     }
 
     /** The number of event loops to start: {@link #ioThreads()}, or one per core when it is 0. */

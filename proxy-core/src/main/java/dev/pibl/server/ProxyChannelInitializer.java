@@ -9,12 +9,16 @@ import dev.pibl.logging.AccessLog;
 import dev.pibl.logging.AccessLogHandler;
 import dev.pibl.upstream.ProxyHandler;
 import dev.pibl.upstream.ProxySettings;
+import dev.pibl.config.ServerConfig;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Builds the pipeline of each client connection. {@link #initChannel} reads as the table of
@@ -32,16 +36,24 @@ final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
     private final AccessLog accessLog;
     private final ProxySettings proxySettings;
     private final ChannelGroup clients;
+    private final AtomicInteger open = new AtomicInteger();
+    private final int maxConnections;
+    private final boolean pauseWhenFull;
 
     ProxyChannelInitializer(PiblConfig config, AccessLog accessLog, ProxySettings proxySettings, ChannelGroup clients) {
         this.config = requireNonNull(config, "config");
         this.accessLog = requireNonNull(accessLog, "accessLog");
         this.proxySettings = requireNonNull(proxySettings, "proxySettings");
         this.clients = requireNonNull(clients, "clients");
+        this.maxConnections = config.server().maxConnections();
+        this.pauseWhenFull = config.server().overload() == ServerConfig.Overload.PAUSE;
     }
 
     @Override
     protected void initChannel(Channel ch) {
+        if (maxConnections > 0 && !admit(ch)) {
+            return;
+        }
         clients.add(ch);
         ChannelPipeline p = ch.pipeline();
         ClientTimeoutHandler timeouts = new ClientTimeoutHandler(config.timeouts().idle(), config.timeouts().clientHeader());
@@ -53,6 +65,39 @@ final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
         addCacheHandlers(p);
         addProxyHandler(p);
     }
+
+    /**
+     * Counts the connection against {@code server.max-connections}. Beyond it, REJECT answers a
+     * canned 503 with Retry-After and closes; PAUSE stops the listener accepting until a
+     * connection closes (new clients wait in the kernel's backlog). Runs on the new connection's
+     * event loop; the counter is shared by all of them.
+     */
+    private boolean admit(Channel ch) {
+        int now = open.incrementAndGet();
+        ch.closeFuture().addListener(f -> {
+            if (open.decrementAndGet() < maxConnections && pauseWhenFull && ch.parent() != null) {
+                ch.parent().config().setAutoRead(true);
+            }
+        });
+        if (now <= maxConnections) {
+            if (now == maxConnections && pauseWhenFull && ch.parent() != null) {
+                ch.parent().config().setAutoRead(false);
+            }
+            return true;
+        }
+        if (pauseWhenFull) {
+            // Raced past the limit before the listener paused: serve it rather than drop it.
+            return true;
+        }
+        ch.writeAndFlush(Unpooled.wrappedBuffer(OVERLOADED)).addListener(ChannelFutureListener.CLOSE);
+        return false;
+    }
+
+    private static final String OVERLOADED_BODY = "503 Service Unavailable: too many connections\n";
+    private static final byte[] OVERLOADED = ("HTTP/1.1 503 Service Unavailable\r\n"
+            + "Content-Type: text/plain; charset=utf-8\r\nContent-Length: " + OVERLOADED_BODY.length() + "\r\n"
+            + "Retry-After: 1\r\nConnection: close\r\n\r\n" + OVERLOADED_BODY)
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private void addByteWatcher(ChannelPipeline p, ClientTimeoutHandler timeouts) {
         p.addLast(HandlerNames.CLIENT_BYTES, timeouts.byteWatcher());

@@ -12,7 +12,7 @@ class ConfigStructureErrorsTest {
     @Test
     void unknownKeyListsTheKeysItsSectionAccepts() {
         assertThat(problems("server:\n  prot: 8080\n" + ONE_BACKEND)).containsExactly(
-                "pibl.yaml:2: server.prot: unknown key (expected: one of port, bind, io-threads, limits, trusted-proxies)");
+                "pibl.yaml:2: server.prot: unknown key (expected: one of port, bind, io-threads, limits, trusted-proxies, max-connections, overload)");
     }
 
     @Test
@@ -81,7 +81,7 @@ class ConfigStructureErrorsTest {
     @Test
     void sectionThatIsNotAMapping() {
         assertThat(problems("server: 8080\n" + ONE_BACKEND)).containsExactly(
-                "pibl.yaml:1: server: 8080 (expected: a mapping with keys port, bind, io-threads, limits, trusted-proxies)");
+                "pibl.yaml:1: server: 8080 (expected: a mapping with keys port, bind, io-threads, limits, trusted-proxies, max-connections, overload)");
     }
 
     @Test
@@ -125,7 +125,7 @@ class ConfigStructureErrorsTest {
                 + "  format: xml\n";                            // 9
 
         assertThat(problems(yaml)).containsExactly(
-                "pibl.yaml:2: server.prot: unknown key (expected: one of port, bind, io-threads, limits, trusted-proxies)",
+                "pibl.yaml:2: server.prot: unknown key (expected: one of port, bind, io-threads, limits, trusted-proxies, max-connections, overload)",
                 "pibl.yaml:3: server.port: 70000 (expected: an integer from 1 to 65535)",
                 "pibl.yaml:5: timeouts.connect: 5 s (expected: a duration such as 250ms, 30s, 5m)",
                 "pibl.yaml:7: cache.memory-size: lots (expected: a size such as 512KiB, 256MiB, 1GiB)",

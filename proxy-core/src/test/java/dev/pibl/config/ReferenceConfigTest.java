@@ -20,7 +20,7 @@ class ReferenceConfigTest {
         PiblConfig c = ConfigLoader.load(REFERENCE);
 
         assertThat(c.server()).isEqualTo(new ServerConfig(8080, "0.0.0.0", 0,
-                new LimitsConfig(8 * 1024, 16 * 1024, 100, 0), List.of()));
+                new LimitsConfig(8 * 1024, 16 * 1024, 100, 0), List.of(), 10_000, ServerConfig.Overload.REJECT));
         assertThat(c.backends()).containsExactly(
                 new BackendConfig("node-1", "127.0.0.1", 9001, 1),
                 new BackendConfig("node-2", "127.0.0.1", 9002, 1),
@@ -88,7 +88,7 @@ class ReferenceConfigTest {
         PiblConfig c = parse(Configs.ONE_BACKEND
                 + "server: { port: 0, bind: \"::\", io-threads: 4,\n"
                 + "  limits: { max-request-line: 256B, max-header-size: 1MiB, max-headers: 10000, max-body-size: 10MB },\n"
-                + "  trusted-proxies: [127.0.0.1, 10.0.0.0/8, \"::1\", \"fd00::/8\"] }\n"
+                + "  trusted-proxies: [127.0.0.1, 10.0.0.0/8, \"::1\", \"fd00::/8\"], max-connections: 0, overload: pause }\n"
                 + "timeouts: { connect: 250ms, response: 1d, client-header: 1s, client-body: 2s, idle: 5m, upstream-idle: 1h, drain: 1ms,"
                 + " request: 90s }\n"
                 + "upstream: { max-connections: 1, max-pending: 0, pending-timeout: 1ms, max-tries: 10, preserve-host: false,"
@@ -104,7 +104,7 @@ class ReferenceConfigTest {
                 + "logging: { file: /var/log/pibl/access.log, stdout: false, format: json, detail: headers }\n");
 
         assertThat(c.server()).isEqualTo(new ServerConfig(0, "::", 4, new LimitsConfig(256, 1 << 20, 10000, 10_000_000),
-                List.of("127.0.0.1", "10.0.0.0/8", "::1", "fd00::/8")));
+                List.of("127.0.0.1", "10.0.0.0/8", "::1", "fd00::/8"), 0, ServerConfig.Overload.PAUSE));
         assertThat(c.timeouts()).isEqualTo(new TimeoutsConfig(Duration.ofMillis(250), Duration.ofDays(1),
                 Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMinutes(5), Duration.ofHours(1),
                 Duration.ofMillis(1), Duration.ofSeconds(90)));

@@ -98,6 +98,14 @@ public final class TestProxy implements AutoCloseable {
         private long maxBody;
         private boolean preserveHost = true;
         private int retryBudgetPercent = 20;
+        private int maxClientConnections;
+        private ServerConfig.Overload overload = ServerConfig.Overload.REJECT;
+
+        public Builder maxClientConnections(int max, ServerConfig.Overload action) {
+            maxClientConnections = max;
+            overload = action;
+            return this;
+        }
         private int minRetriesPerSecond = 10;
 
         public Builder retryBudget(int percent, int minPerSecond) {
@@ -198,7 +206,7 @@ public final class TestProxy implements AutoCloseable {
         public PiblConfig config() {
             return new PiblConfig(
                     new ServerConfig(0, "127.0.0.1", ioThreads, new LimitsConfig(8192, 16384, 100, maxBody),
-                            trustedProxies),
+                            trustedProxies, maxClientConnections, overload),
                     backends,
                     new BalancingConfig(BalancingConfig.Policy.ROUND_ROBIN),
                     new TimeoutsConfig(connect, response, clientHeader, clientBody, idle, upstreamIdle, drain,
