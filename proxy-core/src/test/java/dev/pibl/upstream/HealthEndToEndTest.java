@@ -8,6 +8,7 @@ import dev.pibl.testing.TestBackend;
 import dev.pibl.testing.TestProxy;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -85,6 +86,34 @@ class HealthEndToEndTest {
                     && "pibl-health-check".equals(r.header("User-Agent")));
             sick.set(false);
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> bodiesOf(proxy, 6).contains("flaky"));
+        }
+    }
+
+    @Test
+    void aFlappingBackendLosesTrafficWhileItsChecksFailAndNoClientRequestFails() throws Exception {
+        long start = System.nanoTime();
+        // Its health endpoint alternates every 300 ms; everything else it serves fine.
+        TestBackend.Responder flapping = (ctx, req, b) -> {
+            boolean down = req.uri().equals("/health") && b.name().equals("flappy")
+                    && (System.nanoTime() - start) / 300_000_000L % 2 == 1;
+            b.reply(ctx, req, down ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.OK, b.name());
+        };
+        try (TestBackend flappy = TestBackend.start("flappy", flapping);
+             TestBackend steady = TestBackend.start("steady", flapping);
+             TestProxy proxy = TestProxy.builder().backend(flappy).backend(steady)
+                     .health(active(Duration.ofMillis(50))).start();
+             RawHttp client = new RawHttp(proxy.port())) {
+            int flappyServed = 0;
+            int requests = 0;
+            while (System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(2400)) {
+                RawHttp.Response r = client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n").read();
+                assertThat(r.status()).as("no client request fails while the backend flaps").isEqualTo(200);
+                requests++;
+                flappyServed += r.bodyText().equals("flappy") ? 1 : 0;
+                Thread.sleep(5);
+            }
+            double share = flappyServed / (double) requests;
+            assertThat(share).as("flappy's share of %d requests", requests).isBetween(0.1, 0.45);
         }
     }
 
