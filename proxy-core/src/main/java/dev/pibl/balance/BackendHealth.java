@@ -18,6 +18,8 @@ public final class BackendHealth {
     /** When the current ejection ends, on the registry's clock; 0 when not ejected. */
     private volatile long ejectedUntil;
     private volatile int ejections;
+    /** Bumped on every ejection and restore: outcomes of exchanges sent in an older one are stale. */
+    private volatile long generation;
     /** When it came back and its slow start began, on the registry's clock; 0 when at full share. */
     private volatile long rampSince;
     /**
@@ -70,12 +72,19 @@ public final class BackendHealth {
 
     void eject(long until, int count) {
         ejections = count;
+        generation++;
         ejectedUntil = until;
     }
 
     void restore() {
+        generation++;
         ejectedUntil = 0;
         ejections = 0;
+    }
+
+    /** The current generation; an exchange records it when it is sent. */
+    public long generation() {
+        return generation;
     }
 
     long rampSince() {

@@ -39,6 +39,7 @@ public final class HealthRegistry {
     private final boolean passive;
     private final int maxEjected;
     private final long slowStartNanos;
+    private final long probeReclaimNanos;
     private final DoubleSupplier random;
 
     public HealthRegistry(List<Backend> backends, HealthConfig config, LongSupplier nanoTime) {
@@ -49,6 +50,9 @@ public final class HealthRegistry {
     HealthRegistry(List<Backend> backends, HealthConfig config, LongSupplier nanoTime, DoubleSupplier random) {
         this.random = requireNonNull(random, "random");
         this.slowStartNanos = config.slowStart().toNanos();
+        // A probe whose outcome never came is replaced after this; at least a response timeout's
+        // worth would be better, but the registry does not know it: twice the ejection time.
+        this.probeReclaimNanos = 2 * config.passive().ejectionTime().toNanos();
         this.config = requireNonNull(config, "config");
         this.nanoTime = requireNonNull(nanoTime, "nanoTime");
         boolean startHealthy = !config.active().enabled() || config.active().startHealthy();
@@ -102,8 +106,14 @@ public final class HealthRegistry {
             return false;
         }
         long since = h.probeSince().get();
-        boolean free = since == 0 || now - since > config.passive().ejectionTime().toNanos();
-        return free && h.probeSince().compareAndSet(since, now == 0 ? 1 : now);
+        boolean free = since == 0 || now - since > probeReclaimNanos;
+        if (!free || !h.probeSince().compareAndSet(since, now == 0 ? 1 : now)) {
+            return false;
+        }
+        if (h.ejectedUntil() == 0) {
+            h.probeSince().compareAndSet(now == 0 ? 1 : now, 0); // restored meanwhile: no probe needed
+        }
+        return true;
     }
 
     private boolean rampAllows(BackendHealth h) {
@@ -127,9 +137,16 @@ public final class HealthRegistry {
         }
     }
 
-    /** An exchange with {@code backend} went well (a response below 500). */
-    public void onSuccess(Backend backend) {
+    /**
+     * An exchange with {@code backend} went well (a response below 500). {@code generation} is
+     * what {@link BackendHealth#generation()} said when the exchange was sent: while the backend
+     * is ejected only the probe, sent during the ejection, may decide.
+     */
+    public void onSuccess(Backend backend, long generation) {
         BackendHealth h = of(backend);
+        if (h.ejected() && generation != h.generation()) {
+            return; // sent before the ejection: says nothing about the backend now
+        }
         if (h.consecutiveFailures().get() != 0) {
             h.consecutiveFailures().set(0);
         }
@@ -141,12 +158,18 @@ public final class HealthRegistry {
         }
     }
 
-    /** An exchange with {@code backend} failed: connect failure, broken connection, timeout or 5xx. */
-    public void onFailure(Backend backend) {
+    /**
+     * An exchange with {@code backend} failed: connect failure, broken connection, timeout or 5xx.
+     * {@code generation} as for {@link #onSuccess}.
+     */
+    public void onFailure(Backend backend, long generation) {
         if (!passive) {
             return;
         }
         BackendHealth h = of(backend);
+        if (h.ejected() && generation != h.generation()) {
+            return;
+        }
         long now = nanoTime.getAsLong();
         if (h.ejected()) {
             long since = h.probeSince().get();
@@ -170,7 +193,8 @@ public final class HealthRegistry {
         int count = h.ejections() + 1;
         long base = config.passive().ejectionTime().toNanos();
         long max = config.passive().maxEjectionTime().toNanos();
-        long duration = count > 30 ? max : Math.min(max, base << (count - 1));
+        // base << (count - 1) would overflow long before 30 doublings of a long ejection time.
+        long duration = count - 1 >= Long.numberOfLeadingZeros(base) - 1 ? max : Math.min(max, base << (count - 1));
         h.consecutiveFailures().set(0);
         h.eject(now + duration, count);
         LOG.warn("backend {} ejected for {} ms: {}", h.backend().name(), TimeUnit.NANOSECONDS.toMillis(duration), why);
@@ -184,6 +208,16 @@ public final class HealthRegistry {
             }
         }
         return n;
+    }
+
+    /** {@link #onSuccess(Backend, long)} for an exchange sent now. */
+    public void onSuccess(Backend backend) {
+        onSuccess(backend, of(backend).generation());
+    }
+
+    /** {@link #onFailure(Backend, long)} for an exchange sent now. */
+    public void onFailure(Backend backend) {
+        onFailure(backend, of(backend).generation());
     }
 
     /** The result of one active check of {@code backend}. */

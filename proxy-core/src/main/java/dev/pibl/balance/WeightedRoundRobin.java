@@ -56,17 +56,18 @@ final class WeightedRoundRobin implements LoadBalancer {
 
     @Override
     public Backend next() {
-        return cycle[(int) Long.remainderUnsigned(counter.getAndIncrement(), cycle.length)];
+        return at(counter.getAndIncrement());
     }
 
     @Override
     public Backend nextExcluding(long tried) {
-        // One pass over the cycle visits every backend at least once, so this finds an untried,
-        // available one if any is left; usually the first pick already is.
+        // One counter value, then a walk over the whole cycle from it: other event loops moving
+        // the shared counter meanwhile cannot make this miss an available backend.
+        long start = counter.getAndIncrement();
         for (int pass = 0; pass < 2; pass++) {
             // Pass 0 honours slow start; pass 1 runs only if slow start turned every backend down.
             for (int i = 0; i < cycle.length; i++) {
-                Backend b = next();
+                Backend b = at(start + i);
                 boolean untried = b.index() >= 64 || (tried & (1L << b.index())) == 0;
                 if (untried && (health == null || health.tryAcquire(b, pass == 0))) {
                     return b;
@@ -81,13 +82,18 @@ final class WeightedRoundRobin implements LoadBalancer {
 
     @Override
     public Backend nextIgnoringHealth(long tried) {
+        long start = counter.getAndIncrement();
         for (int i = 0; i < cycle.length; i++) {
-            Backend b = next();
+            Backend b = at(start + i);
             if (b.index() >= 64 || (tried & (1L << b.index())) == 0) {
                 return b;
             }
         }
         return null;
+    }
+
+    private Backend at(long position) {
+        return cycle[(int) Long.remainderUnsigned(position, cycle.length)];
     }
 
     @Override

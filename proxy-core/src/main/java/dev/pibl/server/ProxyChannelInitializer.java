@@ -75,13 +75,12 @@ final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
     private boolean admit(Channel ch) {
         int now = open.incrementAndGet();
         ch.closeFuture().addListener(f -> {
-            if (open.decrementAndGet() < maxConnections && pauseWhenFull && ch.parent() != null) {
-                ch.parent().config().setAutoRead(true);
-            }
+            open.decrementAndGet();
+            updateListener(ch.parent());
         });
         if (now <= maxConnections) {
-            if (now == maxConnections && pauseWhenFull && ch.parent() != null) {
-                ch.parent().config().setAutoRead(false);
+            if (now == maxConnections) {
+                updateListener(ch.parent());
             }
             return true;
         }
@@ -91,6 +90,18 @@ final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
         }
         ch.writeAndFlush(Unpooled.wrappedBuffer(OVERLOADED)).addListener(ChannelFutureListener.CLOSE);
         return false;
+    }
+
+    /**
+     * Pauses or resumes accepting from the listener's own event loop, recomputed from the count
+     * there: toggles issued from several child loops could otherwise land out of order (on NIO a
+     * late "pause" can undo a "resume" for good).
+     */
+    private void updateListener(Channel listener) {
+        if (!pauseWhenFull || listener == null) {
+            return;
+        }
+        listener.eventLoop().execute(() -> listener.config().setAutoRead(open.get() < maxConnections));
     }
 
     private static final String OVERLOADED_BODY = "503 Service Unavailable: too many connections\n";

@@ -304,6 +304,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
             e.tried |= 1L << b.index();
         }
         e.backend = b;
+        e.healthGeneration = settings.health().of(b).generation();
         e.pool = pools.pool(b);
         if (accessLog != null) {
             accessLog.noteBackend(b.name());
@@ -426,9 +427,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         }
         e.responseStarted = true;
         if (code >= 500) {
-            settings.health().onFailure(e.backend);
+            settings.health().onFailure(e.backend, e.healthGeneration);
         } else {
-            settings.health().onSuccess(e.backend);
+            settings.health().onSuccess(e.backend, e.healthGeneration);
         }
         if (e.requestComplete) {
             responseDeadline.arm(settings.responseTimeoutNanos()); // now bounds the gap between reads
@@ -534,7 +535,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         closeUpstream(e);
         boolean staleReuse = e.reusedConnection && !e.retriedFresh && failure == UpstreamFailure.CLOSED_BEFORE_RESPONSE;
         if (!staleReuse && !e.responseStarted) {
-            settings.health().onFailure(backend); // a stale keep-alive close is a race, not a sick backend
+            settings.health().onFailure(backend, e.healthGeneration); // a stale keep-alive close is a race, not a sick backend
         }
         if (e.responseStarted) {
             abort(e);
@@ -564,7 +565,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
             LOG.warn("client too slow reading the response to request {}: closing", e.requestId);
         } else {
             LOG.warn("backend {} did not answer request {} in time", e.backend.name(), e.requestId);
-            settings.health().onFailure(e.backend);
+            if (!e.responseStarted) {
+                settings.health().onFailure(e.backend, e.healthGeneration); // the head already counted once
+            }
         }
         closeUpstream(e);
         if (e.responseStarted) {
@@ -579,8 +582,12 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         if (e == null) {
             return;
         }
-        if (e.upstream != null && !e.responseStarted) {
-            settings.health().onFailure(e.backend); // it was waiting on the backend
+        boolean waitingOnBackend = e.upstream != null && !e.responseStarted
+                && (e.requestComplete || !e.upstream.isWritable());
+        if (waitingOnBackend) {
+            // Only the backend's fault when the request was all sent or it stopped reading it,
+            // never while a slow client was still sending: clients must not eject backends.
+            settings.health().onFailure(e.backend, e.healthGeneration);
         }
         LOG.warn("request {} exceeded its deadline", e.requestId);
         closeUpstream(e);
@@ -603,7 +610,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         }
         if (!e.upstream.isWritable()) {
             LOG.warn("backend {} stopped reading the body of request {}", e.backend.name(), e.requestId);
-            settings.health().onFailure(e.backend);
+            settings.health().onFailure(e.backend, e.healthGeneration);
             fail(e, ProxyError.BACKEND_TIMEOUT, "backend " + e.backend.name() + " stopped reading the request body");
             return;
         }
@@ -616,7 +623,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         LOG.warn("backend {} unavailable for request {}: {}{}", e.backend.name(), e.requestId,
                 failure.describe(e.backend.name()), cause == null ? "" : " (" + cause.getMessage() + ")");
         if (failure == UpstreamFailure.CONNECT_FAILED || failure == UpstreamFailure.CONNECT_TIMEOUT) {
-            settings.health().onFailure(e.backend);
+            settings.health().onFailure(e.backend, e.healthGeneration);
             tryNextBackend(e, failure, e.backend);
             return;
         }
@@ -747,6 +754,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         int tries;
         long tried;
         long upstreamStartNanos;
+        long healthGeneration;
         Backend backend;
         ConnectionPool pool;
         Channel upstream;

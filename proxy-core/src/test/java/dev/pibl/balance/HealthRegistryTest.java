@@ -82,14 +82,48 @@ class HealthRegistryTest {
     }
 
     @Test
-    void aProbeWhoseOutcomeNeverCameIsReplacedAfterAnEjectionTime() {
+    void aProbeWhoseOutcomeNeverCameIsReplacedAfterTwiceTheEjectionTime() {
         HealthRegistry r = registry(1, 100, false);
         Backend b = backends.get(0);
         r.onFailure(b);
         advance(Duration.ofSeconds(11));
         assertThat(r.tryAcquire(b)).isTrue(); // its client goes away: no outcome is ever reported
-        advance(Duration.ofSeconds(11));
+        advance(Duration.ofSeconds(19));
+        assertThat(r.tryAcquire(b)).as("still waiting for it").isFalse();
+        advance(Duration.ofSeconds(2));
         assertThat(r.tryAcquire(b)).as("a new probe").isTrue();
+    }
+
+    @Test
+    void anOutcomeOfAnExchangeSentBeforeTheEjectionCannotDecideTheProbe() {
+        HealthRegistry r = registry(1, 100, false);
+        Backend b = backends.get(0);
+        long sentBefore = r.of(b).generation();
+        r.onFailure(b); // ejected for 10 s
+        advance(Duration.ofSeconds(11));
+        assertThat(r.tryAcquire(b)).as("the probe goes out").isTrue();
+        long probe = r.of(b).generation();
+        r.onFailure(b, sentBefore); // a request sent before the ejection times out only now
+        assertThat(r.of(b).ejected()).isTrue();
+        r.onSuccess(b, probe);
+        assertThat(r.of(b).ejected()).as("the probe's success decides").isFalse();
+    }
+
+    @Test
+    void longEjectionTimesDoNotOverflowTheBackOff() {
+        HealthConfig d = HealthConfig.defaults();
+        HealthRegistry r = new HealthRegistry(backends, new HealthConfig(d.active(),
+                new HealthConfig.PassiveCheck(true, 1, Duration.ofSeconds(30), Duration.ofDays(1), 100), false,
+                Duration.ZERO), now::get);
+        Backend b = backends.get(0);
+        r.onFailure(b);
+        for (int i = 0; i < 40; i++) {
+            advance(Duration.ofDays(1).plusSeconds(1));
+            assertThat(r.tryAcquire(b)).isTrue();
+            r.onFailure(b);
+        }
+        advance(Duration.ofHours(23));
+        assertThat(r.tryAcquire(b)).as("still ejected for the full maximum").isFalse();
     }
 
     @Test

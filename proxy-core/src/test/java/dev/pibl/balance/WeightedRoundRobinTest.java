@@ -73,4 +73,31 @@ class WeightedRoundRobinTest {
         assertThatThrownBy(() -> LoadBalancer.roundRobin(List.of()))
                 .hasMessageContaining("expected: at least one backend");
     }
+
+    @Test
+    void anAvailableBackendIsFoundEvenWhenOtherLoopsMoveTheCounterMeanwhile() throws Exception {
+        List<Backend> two = backends(1, 1);
+        dev.pibl.config.HealthConfig d = dev.pibl.config.HealthConfig.defaults();
+        HealthRegistry health = new HealthRegistry(two, new dev.pibl.config.HealthConfig(d.active(),
+                new dev.pibl.config.HealthConfig.PassiveCheck(true, 1, java.time.Duration.ofSeconds(10),
+                        java.time.Duration.ofSeconds(35), 100), false, java.time.Duration.ZERO), System::nanoTime);
+        LoadBalancer lb = LoadBalancer.roundRobin(two, health);
+        health.onFailure(two.get(0));
+        AtomicInteger nulls = new AtomicInteger();
+        Thread[] threads = new Thread[4];
+        for (int t = 0; t < threads.length; t++) {
+            threads[t] = new Thread(() -> {
+                for (int i = 0; i < 200_000; i++) {
+                    if (lb.nextExcluding(0) == null) {
+                        nulls.incrementAndGet();
+                    }
+                }
+            });
+            threads[t].start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(nulls.get()).as("spurious 'no backend' while one is healthy").isZero();
+    }
 }

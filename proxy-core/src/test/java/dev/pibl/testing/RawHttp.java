@@ -113,6 +113,15 @@ public final class RawHttp implements AutoCloseable {
         return new Response(parts[0], status, headers, in.readAllBytes(), List.of());
     }
 
+    /** Reads just the status line of the next response (its body may never complete). */
+    public int readHeadOnlyStatus() throws IOException {
+        String statusLine = line();
+        if (statusLine == null) {
+            throw new IOException("connection closed before a response");
+        }
+        return Integer.parseInt(statusLine.split(" ", 3)[1]);
+    }
+
     /** True when the server closed the connection (a read returns end of stream). */
     public boolean closedByPeer() throws IOException {
         try {

@@ -117,6 +117,46 @@ class HealthEndToEndTest {
         }
     }
 
+    @Test
+    void slowUploadingClientsCannotGetAHealthyBackendEjected() throws Exception {
+        try (TestBackend good = TestBackend.start("good");
+             TestProxy proxy = TestProxy.builder().backend(good).health(passive(2, 100, false))
+                     .requestDeadline(Duration.ofMillis(300)).start()) {
+            for (int i = 0; i < 3; i++) {
+                try (RawHttp slow = new RawHttp(proxy.port())) {
+                    slow.send("POST /up HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\n0123456789");
+                    assertThat(slow.read().status()).isEqualTo(504);
+                }
+            }
+            try (RawHttp client = new RawHttp(proxy.port())) {
+                assertThat(client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n").read().status())
+                        .as("the backend never failed anything").isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
+    void aStalled5xxCountsOnceNotTwice() throws Exception {
+        try (dev.pibl.testing.ScriptedBackend backend = new dev.pibl.testing.ScriptedBackend((i, head) ->
+                "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 10\r\n\r\nabc");
+             TestProxy proxy = TestProxy.builder().backend("s", backend.port(), 1).health(passive(2, 100, false))
+                     .responseTimeout(Duration.ofMillis(300)).start()) {
+            try (RawHttp c = new RawHttp(proxy.port())) {
+                c.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n");
+                try {
+                    c.read();
+                } catch (java.io.IOException cutMidBody) {
+                    // expected: the body stalls and the connection is cut
+                }
+            }
+            Thread.sleep(100);
+            try (RawHttp c = new RawHttp(proxy.port())) {
+                c.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n");
+                assertThat(c.readHeadOnlyStatus()).as("one failed exchange < consecutive-failures 2").isEqualTo(500);
+            }
+        }
+    }
+
     private static String bodiesOf(TestProxy proxy, int n) throws Exception {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < n; i++) {
