@@ -66,11 +66,6 @@ public final class HealthRegistry {
         this.maxEjected = percent == 0 ? 0 : Math.max(1, backends.size() * percent / 100);
     }
 
-    /** Every backend's health, in configured order. */
-    public List<BackendHealth> all() {
-        return backends;
-    }
-
     public BackendHealth of(Backend backend) {
         return backends.get(backend.index());
     }

@@ -60,10 +60,6 @@ public final class Deadline implements Runnable {
         }
     }
 
-    public boolean isArmed() {
-        return armed;
-    }
-
     @Override
     public void run() {
         task = null;

@@ -62,10 +62,6 @@ final class ConnectionPool {
         this.idleTimeoutNanos = idleTimeoutNanos;
     }
 
-    Backend backend() {
-        return backend;
-    }
-
     /**
      * Lends a connection to {@code waiter}, now if one is idle, else when one opens or comes back.
      * With {@code fresh} the idle ones are passed over: the caller wants a new connection, after
@@ -144,14 +140,6 @@ final class ConnectionPool {
             p.timer.cancel(false);
             p.waiter.acquireFailed(UpstreamFailure.POOL_CLOSED, null);
         }
-    }
-
-    int idleCount() {
-        return idle.size();
-    }
-
-    int openCount() {
-        return open;
     }
 
     private boolean usable(Channel ch, long now) {
