@@ -77,10 +77,8 @@ class WeightedRoundRobinTest {
     @Test
     void anAvailableBackendIsFoundEvenWhenOtherLoopsMoveTheCounterMeanwhile() throws Exception {
         List<Backend> two = backends(1, 1);
-        dev.pibl.config.HealthConfig d = dev.pibl.config.HealthConfig.defaults();
-        HealthRegistry health = new HealthRegistry(two, new dev.pibl.config.HealthConfig(d.active(),
-                new dev.pibl.config.HealthConfig.PassiveCheck(true, 1, java.time.Duration.ofSeconds(10),
-                        java.time.Duration.ofSeconds(35), 100), false, java.time.Duration.ZERO), System::nanoTime);
+        HealthRegistry health = new HealthRegistry(two,
+                dev.pibl.testing.HealthConfigs.passive(1, java.time.Duration.ofSeconds(10), 100, false), System::nanoTime);
         LoadBalancer lb = LoadBalancer.roundRobin(two, health);
         health.onFailure(two.get(0));
         AtomicInteger nulls = new AtomicInteger();

@@ -3,6 +3,7 @@ package dev.pibl.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pibl.config.HealthConfig;
+import dev.pibl.testing.HealthConfigs;
 import dev.pibl.testing.RawHttp;
 import dev.pibl.testing.ScriptedBackend;
 import dev.pibl.testing.TestBackend;
@@ -23,9 +24,7 @@ import org.junit.jupiter.api.Test;
 class BackendFaultTest {
 
     private static HealthConfig ejectAfter(int failures) {
-        HealthConfig d = HealthConfig.defaults();
-        return new HealthConfig(d.active(), new HealthConfig.PassiveCheck(true, failures, Duration.ofSeconds(30),
-                Duration.ofMinutes(5), 50), false, Duration.ZERO);
+        return HealthConfigs.passive(failures, Duration.ofSeconds(30), 50, false);
     }
 
     @Test

@@ -116,13 +116,9 @@ class FailureTest {
 
     @Test
     void whenTheRetryBudgetIsSpentAFailureIsReturnedInsteadOfRetried() throws Exception {
-        dev.pibl.config.HealthConfig d = dev.pibl.config.HealthConfig.defaults();
-        dev.pibl.config.HealthConfig noEjection = new dev.pibl.config.HealthConfig(d.active(),
-                new dev.pibl.config.HealthConfig.PassiveCheck(false, 5, Duration.ofSeconds(10), Duration.ofMinutes(5), 50),
-                false, Duration.ZERO);
         try (TestBackend live = TestBackend.start("live");
              TestProxy proxy = TestProxy.builder().backend("dead", deadPort(), 1).backend(live)
-                     .retryBudget(0, 0).health(noEjection).start();
+                     .retryBudget(0, 0).health(dev.pibl.testing.HealthConfigs.noEjection()).start();
              RawHttp client = new RawHttp(proxy.port())) {
             int badGateway = 0;
             for (int i = 0; i < 6; i++) {

@@ -3,6 +3,7 @@ package dev.pibl.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pibl.config.HealthConfig;
+import dev.pibl.testing.HealthConfigs;
 import dev.pibl.testing.RawHttp;
 import dev.pibl.testing.TestBackend;
 import dev.pibl.testing.TestProxy;
@@ -17,16 +18,7 @@ import org.junit.jupiter.api.Test;
 class HealthEndToEndTest {
 
     private static HealthConfig passive(int failures, int maxEjectedPercent, boolean panic) {
-        HealthConfig d = HealthConfig.defaults();
-        return new HealthConfig(d.active(), new HealthConfig.PassiveCheck(true, failures, Duration.ofSeconds(30),
-                Duration.ofMinutes(5), maxEjectedPercent), panic, Duration.ZERO);
-    }
-
-    private static HealthConfig active(Duration interval) {
-        HealthConfig d = HealthConfig.defaults();
-        return new HealthConfig(new HealthConfig.ActiveCheck(true, "/health", interval, Duration.ofMillis(500), 200, 399,
-                2, 2, true), new HealthConfig.PassiveCheck(false, 5, Duration.ofSeconds(10), Duration.ofMinutes(5), 50),
-                false, Duration.ZERO);
+        return HealthConfigs.passive(failures, Duration.ofSeconds(30), maxEjectedPercent, panic);
     }
 
     @Test
@@ -79,7 +71,7 @@ class HealthEndToEndTest {
         try (TestBackend flaky = TestBackend.start("flaky", withHealth);
              TestBackend steady = TestBackend.start("steady", withHealth);
              TestProxy proxy = TestProxy.builder().backend(flaky).backend(steady)
-                     .health(active(Duration.ofMillis(100))).start()) {
+                     .health(HealthConfigs.active(Duration.ofMillis(100))).start()) {
             sick.set(true);
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> bodiesOf(proxy, 6).equals("steady".repeat(6)));
             assertThat(flaky.requests()).anyMatch(r -> r.uri().equals("/health")
@@ -101,7 +93,7 @@ class HealthEndToEndTest {
         try (TestBackend flappy = TestBackend.start("flappy", flapping);
              TestBackend steady = TestBackend.start("steady", flapping);
              TestProxy proxy = TestProxy.builder().backend(flappy).backend(steady)
-                     .health(active(Duration.ofMillis(50))).start();
+                     .health(HealthConfigs.active(Duration.ofMillis(50))).start();
              RawHttp client = new RawHttp(proxy.port())) {
             int flappyServed = 0;
             int requests = 0;
