@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
 final class ConfigBinder {
 
     private static final List<String> ROOT_KEYS =
-            List.of("server", "backends", "balancing", "timeouts", "upstream", "health", "cache", "logging");
+            List.of("server", "backends", "balancing", "timeouts", "upstream", "health", "cache", "logging", "admin");
     private static final List<String> SERVER_KEYS =
             List.of("port", "bind", "io-threads", "limits", "trusted-proxies", "max-connections", "overload");
     private static final List<String> LIMITS_KEYS =
@@ -43,8 +43,13 @@ final class ConfigBinder {
             "expected-status", "rise", "fall", "initial");
     private static final List<String> PASSIVE_KEYS = List.of("enabled", "consecutive-failures", "ejection-time",
             "max-ejection-time", "max-ejected-percent");
-    private static final List<String> CACHE_KEYS =
-            List.of("enabled", "default-ttl", "directory", "memory-size", "disk-size", "max-object-size");
+    private static final List<String> CACHE_KEYS = List.of("enabled", "default-ttl", "force-ttl", "heuristic",
+            "store-set-cookie", "stale-while-revalidate", "stale-if-error", "keep-stale", "targeted-field",
+            "directory", "memory-size", "disk-size", "max-object-size", "fsync", "coalesce");
+    private static final List<String> ADMIN_KEYS = List.of("enabled", "port", "bind", "token");
+    private static final List<String> COALESCE_KEYS = List.of("max-waiters", "timeout");
+    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9._~+/-]{16,256}=*");
+    private static final Pattern FIELD_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}");
     private static final List<String> LOGGING_KEYS = List.of("file", "stdout", "format", "detail");
 
     private static final String PORT_EXPECTED = "an integer from 1 to 65535";
@@ -98,7 +103,8 @@ final class ConfigBinder {
                 upstream(top.section("upstream", UPSTREAM_KEYS)),
                 health(top.section("health", HEALTH_KEYS)),
                 cache(top.section("cache", CACHE_KEYS)),
-                logging(top.section("logging", LOGGING_KEYS)));
+                logging(top.section("logging", LOGGING_KEYS)),
+                admin(top.section("admin", ADMIN_KEYS)));
     }
 
     private static ServerConfig server(Section s) {
@@ -342,12 +348,23 @@ final class ConfigBinder {
     }
 
     private static CacheConfig cache(Section s) {
-        boolean enabled = s.bool("enabled", true);
-        Duration defaultTtl = s.duration("default-ttl", Duration.ofSeconds(60), Duration.ZERO, null, Durations.EXPECTED);
+        CacheConfig d = CacheConfig.defaults(Path.of("cache"));
+        boolean enabled = s.bool("enabled", d.enabled());
+        Duration defaultTtl = s.duration("default-ttl", d.defaultTtl(), Duration.ZERO, null, Durations.EXPECTED);
+        boolean forceTtl = s.bool("force-ttl", d.forceTtl());
+        boolean heuristic = s.bool("heuristic", d.heuristic());
+        boolean storeSetCookie = s.bool("store-set-cookie", d.storeSetCookie());
+        Duration swr = s.duration("stale-while-revalidate", d.staleWhileRevalidate(), Duration.ZERO, MAX_TIMEOUT,
+                "a duration from 0 to 1d");
+        Duration sie = s.duration("stale-if-error", d.staleIfError(), Duration.ZERO, MAX_TIMEOUT, "a duration from 0 to 1d");
+        Duration keepStale = s.duration("keep-stale", d.keepStale(), Duration.ZERO, Duration.ofDays(30),
+                "a duration from 0 to 30d");
+        String targetedField = s.text("targeted-field", d.targetedField(), f -> FIELD_NAME.matcher(f).matches(),
+                "a header field name such as PIBL-Cache-Control");
         Path directory = path(s, "directory", "cache", "a directory path");
-        long memorySize = s.size("memory-size", 256 * MIB, 1, Long.MAX_VALUE, "a size greater than 0");
-        long diskSize = s.size("disk-size", GIB, 1, Long.MAX_VALUE, "a size greater than 0");
-        long maxObjectSize = s.size("max-object-size", 8 * MIB, 1, Long.MAX_VALUE, "a size greater than 0");
+        long memorySize = s.size("memory-size", d.memorySize(), 1, Long.MAX_VALUE, "a size greater than 0");
+        long diskSize = s.size("disk-size", d.diskSize(), 1, Long.MAX_VALUE, "a size greater than 0");
+        long maxObjectSize = s.size("max-object-size", d.maxObjectSize(), 1, Long.MAX_VALUE, "a size greater than 0");
         // An object is first buffered in memory, so one larger than the whole memory tier could never be kept.
         if (maxObjectSize > memorySize && !s.failed("memory-size") && !s.failed("max-object-size")) {
             // Blame the key the operator wrote: the other one may be a default they never saw.
@@ -357,7 +374,25 @@ final class ConfigBinder {
                 s.fail("memory-size", "a size no smaller than cache.max-object-size, " + DataSizes.format(maxObjectSize));
             }
         }
-        return new CacheConfig(enabled, defaultTtl, directory, memorySize, diskSize, maxObjectSize);
+        Map<String, CacheConfig.Fsync> fsyncs = new LinkedHashMap<>();
+        fsyncs.put("never", CacheConfig.Fsync.NEVER);
+        fsyncs.put("always", CacheConfig.Fsync.ALWAYS);
+        CacheConfig.Fsync fsync = s.choice("fsync", d.fsync(), fsyncs, choices(fsyncs.keySet()));
+        Section coalesce = s.section("coalesce", COALESCE_KEYS);
+        int maxWaiters = coalesce.integer("max-waiters", d.coalesceMaxWaiters(), 0, 100_000);
+        Duration coalesceTimeout = coalesce.duration("timeout", d.coalesceTimeout(), Duration.ofMillis(1), MAX_TIMEOUT,
+                TIMEOUT_RANGE);
+        return new CacheConfig(enabled, defaultTtl, forceTtl, heuristic, storeSetCookie, swr, sie, keepStale,
+                targetedField, directory, memorySize, diskSize, maxObjectSize, fsync, maxWaiters, coalesceTimeout);
+    }
+
+    private static AdminConfig admin(Section s) {
+        boolean enabled = s.bool("enabled", true);
+        int port = s.integer("port", 9090, 0, 65535, PORT_EXPECTED);
+        String bind = s.text("bind", "127.0.0.1", ConfigBinder::isHost, "an IP address or host name, such as 127.0.0.1");
+        String token = s.text("token", "", t -> t.isEmpty() || TOKEN.matcher(t).matches(),
+                "empty, or 16 to 256 characters of A-Z a-z 0-9 - . _ ~ + /");
+        return new AdminConfig(enabled, port, bind, token);
     }
 
     private static LoggingConfig logging(Section s) {

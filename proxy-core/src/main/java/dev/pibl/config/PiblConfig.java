@@ -19,7 +19,8 @@ public record PiblConfig(
         UpstreamConfig upstream,
         HealthConfig health,
         CacheConfig cache,
-        LoggingConfig logging) {
+        LoggingConfig logging,
+        AdminConfig admin) {
 
     public PiblConfig {
         requireNonNull(server, "server");
@@ -30,16 +31,17 @@ public record PiblConfig(
         requireNonNull(health, "health");
         requireNonNull(cache, "cache");
         requireNonNull(logging, "logging");
+        requireNonNull(admin, "admin");
     }
 
     /** This configuration listening on {@code port} instead (the CLI's {@code --port}). */
     public PiblConfig withPort(int port) {
-        return new PiblConfig(server.withPort(port), backends, balancing, timeouts, upstream, health, cache, logging);
+        return new PiblConfig(server.withPort(port), backends, balancing, timeouts, upstream, health, cache, logging, admin);
     }
 
     /** This configuration with another default cache TTL (the CLI's {@code --ttl}). */
     public PiblConfig withDefaultTtl(Duration ttl) {
         return new PiblConfig(server, backends, balancing, timeouts, upstream, health, cache.withDefaultTtl(ttl),
-                logging);
+                logging, admin);
     }
 }

@@ -17,9 +17,9 @@ class ConfigStructureErrorsTest {
 
     @Test
     void unknownTopLevelSection() {
-        assertThat(problems(ONE_BACKEND + "admin:\n  port: 9090\n")).containsExactly(
-                "pibl.yaml:3: admin: unknown key"
-                        + " (expected: one of server, backends, balancing, timeouts, upstream, health, cache, logging)");
+        assertThat(problems(ONE_BACKEND + "metrics:\n  port: 9090\n")).containsExactly(
+                "pibl.yaml:3: metrics: unknown key"
+                        + " (expected: one of server, backends, balancing, timeouts, upstream, health, cache, logging, admin)");
     }
 
     @Test
@@ -88,7 +88,7 @@ class ConfigStructureErrorsTest {
     void documentThatIsNotAMapping() {
         assertThat(problems("just some text\n")).containsExactly(
                 "pibl.yaml:1: just some text"
-                        + " (expected: a mapping with keys server, backends, balancing, timeouts, upstream, health, cache, logging)");
+                        + " (expected: a mapping with keys server, backends, balancing, timeouts, upstream, health, cache, logging, admin)");
     }
 
     @Test

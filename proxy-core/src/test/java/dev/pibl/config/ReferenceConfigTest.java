@@ -35,8 +35,10 @@ class ReferenceConfigTest {
                         true),
                 new HealthConfig.PassiveCheck(true, 5, Duration.ofSeconds(10), Duration.ofMinutes(5), 50),
                 false, Duration.ZERO));
-        assertThat(c.cache()).isEqualTo(new CacheConfig(true, Duration.ofSeconds(60), Path.of("cache"),
-                256L << 20, 1L << 30, 8L << 20));
+        assertThat(c.cache()).isEqualTo(new CacheConfig(true, Duration.ofSeconds(60), false, false, false,
+                Duration.ZERO, Duration.ZERO, Duration.ofMinutes(10), "PIBL-Cache-Control", Path.of("cache"),
+                256L << 20, 1L << 30, 8L << 20, CacheConfig.Fsync.NEVER, 100, Duration.ofSeconds(5)));
+        assertThat(c.admin()).isEqualTo(new AdminConfig(true, 9090, "127.0.0.1", ""));
         assertThat(c.logging()).isEqualTo(new LoggingConfig(Path.of("logs/access.log"), true,
                 LoggingConfig.Format.TEXT, LoggingConfig.Detail.SUMMARY));
     }
@@ -99,8 +101,11 @@ class ReferenceConfigTest {
                 + "  passive: { enabled: false, consecutive-failures: 1000, ejection-time: 1ms, max-ejection-time: 1d,"
                 + " max-ejected-percent: 0 }\n"
                 + "  panic: true\n"
-                + "cache: { enabled: false, default-ttl: 0, directory: /var/cache/pibl, memory-size: 1024,"
-                + " disk-size: 1TB, max-object-size: 1KiB }\n"
+                + "cache: { enabled: false, default-ttl: 0, force-ttl: true, heuristic: true, store-set-cookie: true,"
+                + " stale-while-revalidate: 30s, stale-if-error: 1d, keep-stale: 0, targeted-field: Edge-Control,"
+                + " directory: /var/cache/pibl, memory-size: 1024, disk-size: 1TB, max-object-size: 1KiB, fsync: always,"
+                + " coalesce: { max-waiters: 0, timeout: 1ms } }\n"
+                + "admin: { enabled: false, port: 9191, bind: \"::1\", token: abcdefghijklmnop0123 }\n"
                 + "logging: { file: /var/log/pibl/access.log, stdout: false, format: json, detail: headers }\n");
 
         assertThat(c.server()).isEqualTo(new ServerConfig(0, "::", 4, new LimitsConfig(256, 1 << 20, 10000, 10_000_000),
@@ -114,8 +119,10 @@ class ReferenceConfigTest {
                         100, 1, false),
                 new HealthConfig.PassiveCheck(false, 1000, Duration.ofMillis(1), Duration.ofDays(1), 0),
                 true, Duration.ZERO));
-        assertThat(c.cache()).isEqualTo(new CacheConfig(false, Duration.ZERO, Path.of("/var/cache/pibl"),
-                1024, 1_000_000_000_000L, 1024));
+        assertThat(c.cache()).isEqualTo(new CacheConfig(false, Duration.ZERO, true, true, true, Duration.ofSeconds(30),
+                Duration.ofDays(1), Duration.ZERO, "Edge-Control", Path.of("/var/cache/pibl"), 1024, 1_000_000_000_000L,
+                1024, CacheConfig.Fsync.ALWAYS, 0, Duration.ofMillis(1)));
+        assertThat(c.admin()).isEqualTo(new AdminConfig(false, 9191, "::1", "abcdefghijklmnop0123"));
         assertThat(c.logging()).isEqualTo(new LoggingConfig(Path.of("/var/log/pibl/access.log"), false,
                 LoggingConfig.Format.JSON, LoggingConfig.Detail.HEADERS));
     }

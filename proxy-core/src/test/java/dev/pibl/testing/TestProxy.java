@@ -1,5 +1,6 @@
 package dev.pibl.testing;
 
+import dev.pibl.config.AdminConfig;
 import dev.pibl.config.BackendConfig;
 import dev.pibl.config.BalancingConfig;
 import dev.pibl.config.CacheConfig;
@@ -115,6 +116,8 @@ public final class TestProxy implements AutoCloseable {
         }
         private LoggingConfig.Detail detail = LoggingConfig.Detail.SUMMARY;
         private LoggingConfig.Format format = LoggingConfig.Format.TEXT;
+        private CacheConfig cache = disabledCache();
+        private AdminConfig admin = AdminConfig.disabled();
         private dev.pibl.config.HealthConfig health = dev.pibl.config.HealthConfig.defaults();
         private List<String> trustedProxies = List.of();
 
@@ -198,6 +201,26 @@ public final class TestProxy implements AutoCloseable {
             return this;
         }
 
+        /** Runs the cache stage with these settings (off unless called). */
+        public Builder cache(CacheConfig cache) {
+            this.cache = cache;
+            return this;
+        }
+
+        /** Runs the admin listener on an ephemeral loopback port with this token ("" for none). */
+        public Builder admin(String token) {
+            this.admin = new AdminConfig(true, 0, "127.0.0.1", token);
+            return this;
+        }
+
+        private static CacheConfig disabledCache() {
+            CacheConfig d = CacheConfig.defaults(Path.of("cache"));
+            return new CacheConfig(false, d.defaultTtl(), d.forceTtl(), d.heuristic(), d.storeSetCookie(),
+                    d.staleWhileRevalidate(), d.staleIfError(), d.keepStale(), d.targetedField(), d.directory(),
+                    d.memorySize(), d.diskSize(), d.maxObjectSize(), d.fsync(), d.coalesceMaxWaiters(),
+                    d.coalesceTimeout());
+        }
+
         public Builder jsonLog() {
             format = LoggingConfig.Format.JSON;
             return this;
@@ -214,8 +237,9 @@ public final class TestProxy implements AutoCloseable {
                     new UpstreamConfig(maxConnections, 1024, Duration.ofSeconds(5), maxTries, preserveHost,
                             retryBudgetPercent, minRetriesPerSecond),
                     health,
-                    new CacheConfig(false, Duration.ofSeconds(60), Path.of("cache"), 1 << 20, 1 << 20, 1 << 16),
-                    new LoggingConfig(Path.of("logs/access.log"), false, format, detail));
+                    cache,
+                    new LoggingConfig(Path.of("logs/access.log"), false, format, detail),
+                    admin);
         }
 
         public TestProxy start() throws InterruptedException {
