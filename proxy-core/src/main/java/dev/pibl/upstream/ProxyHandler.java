@@ -277,6 +277,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void tryNextBackend(Exchange e, UpstreamFailure lastFailure, Backend lastBackend) {
+        releaseClaim(e);
         Backend b = null;
         if (e.tries < settings.maxTries()) {
             if (e.tries > 0 && !settings.retryBudget().tryRetry()) {
@@ -287,6 +288,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
             }
             b = settings.balancer().nextExcluding(e.tried);
         }
+        boolean acquired = b != null;
         if (b == null && e.tries == 0) {
             if (!settings.health().panicMode()) {
                 fail(e, ProxyError.NO_BACKEND_AVAILABLE, "no healthy backend",
@@ -305,6 +307,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         }
         e.backend = b;
         e.healthGeneration = settings.health().of(b).generation();
+        e.holdsClaim = acquired;
         e.pool = pools.pool(b);
         if (accessLog != null) {
             accessLog.noteBackend(b.name());
@@ -427,9 +430,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         }
         e.responseStarted = true;
         if (code >= 500) {
-            settings.health().onFailure(e.backend, e.healthGeneration);
+            reportFailure(e);
         } else {
-            settings.health().onSuccess(e.backend, e.healthGeneration);
+            reportSuccess(e);
         }
         if (e.requestComplete) {
             responseDeadline.arm(settings.responseTimeoutNanos()); // now bounds the gap between reads
@@ -535,7 +538,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         closeUpstream(e);
         boolean staleReuse = e.reusedConnection && !e.retriedFresh && failure == UpstreamFailure.CLOSED_BEFORE_RESPONSE;
         if (!staleReuse && !e.responseStarted) {
-            settings.health().onFailure(backend, e.healthGeneration); // a stale keep-alive close is a race, not a sick backend
+            reportFailure(e); // a stale keep-alive close is a race, not a sick backend
         }
         if (e.responseStarted) {
             abort(e);
@@ -566,7 +569,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         } else {
             LOG.warn("backend {} did not answer request {} in time", e.backend.name(), e.requestId);
             if (!e.responseStarted) {
-                settings.health().onFailure(e.backend, e.healthGeneration); // the head already counted once
+                reportFailure(e); // the head already counted once
             }
         }
         closeUpstream(e);
@@ -587,7 +590,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         if (waitingOnBackend) {
             // Only the backend's fault when the request was all sent or it stopped reading it,
             // never while a slow client was still sending: clients must not eject backends.
-            settings.health().onFailure(e.backend, e.healthGeneration);
+            reportFailure(e);
         }
         LOG.warn("request {} exceeded its deadline", e.requestId);
         closeUpstream(e);
@@ -610,7 +613,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         }
         if (!e.upstream.isWritable()) {
             LOG.warn("backend {} stopped reading the body of request {}", e.backend.name(), e.requestId);
-            settings.health().onFailure(e.backend, e.healthGeneration);
+            reportFailure(e);
             fail(e, ProxyError.BACKEND_TIMEOUT, "backend " + e.backend.name() + " stopped reading the request body");
             return;
         }
@@ -623,7 +626,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         LOG.warn("backend {} unavailable for request {}: {}{}", e.backend.name(), e.requestId,
                 failure.describe(e.backend.name()), cause == null ? "" : " (" + cause.getMessage() + ")");
         if (failure == UpstreamFailure.CONNECT_FAILED || failure == UpstreamFailure.CONNECT_TIMEOUT) {
-            settings.health().onFailure(e.backend, e.healthGeneration);
+            reportFailure(e);
             tryNextBackend(e, failure, e.backend);
             return;
         }
@@ -683,9 +686,32 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void finish(Exchange e) {
+        releaseClaim(e);
         e.finished = true;
         if (ex == e) {
             ex = null;
+        }
+    }
+
+    private void reportSuccess(Exchange e) {
+        e.holdsClaim = false;
+        settings.health().onSuccess(e.backend, e.healthGeneration);
+    }
+
+    private void reportFailure(Exchange e) {
+        e.holdsClaim = false;
+        settings.health().onFailure(e.backend, e.healthGeneration);
+    }
+
+    /**
+     * The current attempt ends with no outcome for health to judge (no connection from the pool,
+     * the client left, the client was too slow): if it was an ejected backend's half-open probe,
+     * the next request may probe now instead of after the claim is reclaimed.
+     */
+    private void releaseClaim(Exchange e) {
+        if (e.holdsClaim) {
+            e.holdsClaim = false;
+            settings.health().release(e.backend, e.healthGeneration);
         }
     }
 
@@ -755,6 +781,11 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         long tried;
         long upstreamStartNanos;
         long healthGeneration;
+        /**
+         * The balancer's health check let the current attempt through (so it may be an ejected
+         * backend's probe) and no outcome has been reported for it yet.
+         */
+        boolean holdsClaim;
         Backend backend;
         ConnectionPool pool;
         Channel upstream;
