@@ -278,18 +278,17 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     private void tryNextBackend(Exchange e, UpstreamFailure lastFailure, Backend lastBackend) {
         releaseClaim(e);
+        boolean retry = e.tries > 0;
         Backend b = null;
         if (e.tries < settings.maxTries()) {
-            if (e.tries > 0 && !settings.retryBudget().tryRetry()) {
-                LOG.warn("retry budget spent: not retrying request {} after backend {} failed", e.requestId,
-                        lastBackend.name());
-                fail(e, lastFailure.error(), lastFailure.describe(lastBackend.name()));
+            if (retry && !settings.retryBudget().canRetry()) {
+                retryBudgetSpent(e, lastFailure, lastBackend);
                 return;
             }
             b = settings.balancer().nextExcluding(e.tried);
         }
         boolean acquired = b != null;
-        if (b == null && e.tries == 0) {
+        if (b == null && !retry) {
             if (!settings.health().panicMode()) {
                 fail(e, ProxyError.NO_BACKEND_AVAILABLE, "no healthy backend",
                         settings.health().retryAfterSeconds());
@@ -298,7 +297,15 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
             b = settings.balancer().nextIgnoringHealth(0); // panic: better a likely failure than none
         }
         if (b == null) {
-            fail(e, lastFailure.error(), lastFailure.describe(lastBackend.name()));
+            fail(e, lastFailure.error(), lastFailure.describe(lastBackend.name())); // nowhere to retry: nothing spent
+            return;
+        }
+        long generation = settings.health().of(b).generation();
+        // Paid for only now that the retry has somewhere to go; another loop may have taken the last
+        // token since the look above, and then the backend's claim (maybe its probe) goes back.
+        if (retry && !settings.retryBudget().tryRetry()) {
+            settings.health().release(b, generation);
+            retryBudgetSpent(e, lastFailure, lastBackend);
             return;
         }
         e.tries++;
@@ -306,13 +313,19 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
             e.tried |= 1L << b.index();
         }
         e.backend = b;
-        e.healthGeneration = settings.health().of(b).generation();
+        e.healthGeneration = generation;
         e.holdsClaim = acquired;
         e.pool = pools.pool(b);
         if (accessLog != null) {
             accessLog.noteBackend(b.name());
         }
         e.pool.acquire(e, false);
+    }
+
+    private void retryBudgetSpent(Exchange e, UpstreamFailure lastFailure, Backend lastBackend) {
+        LOG.warn("retry budget spent: not retrying request {} after backend {} failed", e.requestId,
+                lastBackend.name());
+        fail(e, lastFailure.error(), lastFailure.describe(lastBackend.name()));
     }
 
     private void attach(Exchange e, Channel upstream, boolean reused) {
