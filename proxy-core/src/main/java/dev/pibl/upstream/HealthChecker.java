@@ -100,26 +100,38 @@ public final class HealthChecker implements AutoCloseable {
                     TimeUnit.NANOSECONDS);
             ch.closeFuture().addListener(f -> timeout.cancel(false));
             connect.addListener(f -> {
-                if (!f.isSuccess()) {
-                    finish(ch, false);
-                    return;
+                if (loop.inEventLoop()) {
+                    connected(ch, f.isSuccess());
+                } else {
+                    // A channel that could not even be created or registered (out of file descriptors)
+                    // fails its future at once on the GlobalEventExecutor: come back to this loop.
+                    loop.execute(() -> connected(ch, f.isSuccess()));
                 }
-                FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, config.path(),
-                        Unpooled.EMPTY_BUFFER);
-                request.headers().set(HttpHeaderNames.HOST, backend.hostHeader())
-                        .set(HttpHeaderNames.USER_AGENT, "pibl-health-check")
-                        .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-                ch.writeAndFlush(request);
             });
         }
 
-        /** Records the verdict of the check on {@code ch}, once. */
+        private void connected(Channel ch, boolean success) {
+            if (!success) {
+                finish(ch, false);
+                return;
+            }
+            FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, config.path(),
+                    Unpooled.EMPTY_BUFFER);
+            request.headers().set(HttpHeaderNames.HOST, backend.hostHeader())
+                    .set(HttpHeaderNames.USER_AGENT, "pibl-health-check")
+                    .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ch.writeAndFlush(request);
+        }
+
+        /** Records the verdict of the check on {@code ch}, once; on the check's loop. */
         private void finish(Channel ch, boolean ok) {
             if (ch.attr(DONE).setIfAbsent(Boolean.TRUE) != null) {
                 return; // the timeout, a close and the response can each try to finish a check
             }
             running = false;
-            ch.close();
+            if (ch.isRegistered()) {
+                ch.close(); // one that never got onto the loop has nothing to close, and close() would throw
+            }
             registry.onActiveCheck(backend, ok);
         }
 

@@ -2,11 +2,15 @@ package dev.pibl.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.pibl.balance.Backend;
 import dev.pibl.balance.HealthRegistry;
 import dev.pibl.config.HealthConfig;
 import dev.pibl.testing.HealthConfigs;
 import dev.pibl.testing.TestBackend;
+import io.netty.channel.ChannelException;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -14,12 +18,14 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** Active checks against real sockets: what a check reads, and where its verdict is recorded. */
 class HealthCheckerTest {
@@ -59,6 +65,38 @@ class HealthCheckerTest {
             }
             assertThat(server.requests()).allMatch(r -> r.uri().equals("/health"));
         }
+    }
+
+    /**
+     * A socket channel that cannot be created, as when the process is out of file descriptors:
+     * Bootstrap then returns a future that failed already, bound to the GlobalEventExecutor.
+     */
+    public static final class NoSocketLeft extends NioSocketChannel {
+        public NoSocketLeft() {
+            super(unavailable());
+        }
+
+        private static SocketChannel unavailable() {
+            throw new ChannelException("too many open files");
+        }
+    }
+
+    @Test
+    void aCheckThatCannotOpenASocketFailsAndIsRecordedOnTheChecksLoop() throws Exception {
+        Backend b = backend(FailureTest.deadPort());
+        HealthRegistry registry = registry(b, checks(true));
+        Logger log = (Logger) LoggerFactory.getLogger(HealthRegistry.class);
+        ListAppender<ILoggingEvent> verdicts = new ListAppender<>();
+        verdicts.start();
+        log.addAppender(verdicts);
+        try (HealthChecker checker = HealthChecker.start(List.of(b), checks(true), registry, group,
+                NoSocketLeft.class)) {
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !registry.of(b).activeHealthy());
+        } finally {
+            log.detachAppender(verdicts);
+        }
+        assertThat(verdicts.list).filteredOn(e -> e.getFormattedMessage().contains("is down")).singleElement()
+                .extracting(ILoggingEvent::getThreadName).asString().startsWith("check-loop");
     }
 
     @Test
