@@ -24,7 +24,8 @@ public final class BackendHealth {
     private volatile long rampSince;
     /**
      * When the one request that probes an ejected backend whose time is up was sent; 0 when none
-     * is in flight. A probe whose outcome never comes (its client left) is replaced after a while.
+     * is in flight. A probe that ends without an outcome gives it back; one whose outcome is lost
+     * anyway is replaced after a while.
      */
     private final AtomicLong probeSince = new AtomicLong();
 

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  *       {@code ejection-time}, doubled on each repeat up to {@code max-ejection-time}, unless
  *       {@code max-ejected-percent} of the backends are ejected already (at least one may be).
  *       When the time is up, exactly one request probes it: success restores it and resets the
- *       back-off, failure ejects it again for longer.</li>
+ *       back-off, failure ejects it again for longer; a probe that ends without an outcome (no
+ *       connection, its client left) lets the next request probe.</li>
  *   <li>Slow start: a backend that comes back takes a share of its picks that grows linearly
  *       from 5 % to all of them over {@code slow-start}, so a cold backend is not flooded.</li>
  * </ul>
@@ -50,8 +51,9 @@ public final class HealthRegistry {
     HealthRegistry(List<Backend> backends, HealthConfig config, LongSupplier nanoTime, DoubleSupplier random) {
         this.random = requireNonNull(random, "random");
         this.slowStartNanos = config.slowStart().toNanos();
-        // A probe whose outcome never came is replaced after this; at least a response timeout's
-        // worth would be better, but the registry does not know it: twice the ejection time.
+        // A probe whose outcome was lost without a release (a bug, or a thread that died) is
+        // replaced after this; at least a response timeout's worth would be better, but the
+        // registry does not know it: twice the ejection time.
         this.probeReclaimNanos = 2 * config.passive().ejectionTime().toNanos();
         this.config = requireNonNull(config, "config");
         this.nanoTime = requireNonNull(nanoTime, "nanoTime");
@@ -150,6 +152,24 @@ public final class HealthRegistry {
             h.restore();
             startRamp(h);
             LOG.info("backend {} is back: its probe request succeeded", backend.name());
+        }
+    }
+
+    /**
+     * An exchange that {@link #tryAcquire} let through to {@code backend} ended without an outcome:
+     * it never reached the backend (no connection could be had from the pool) or its client left
+     * first. If it was the half-open probe, the claim is given back at once so that the next request
+     * may probe, rather than when it would be reclaimed. {@code generation} as for
+     * {@link #onSuccess}: an exchange sent before the ejection cannot give back the probe's claim.
+     */
+    public void release(Backend backend, long generation) {
+        BackendHealth h = of(backend);
+        if (!h.ejected() || generation != h.generation()) {
+            return;
+        }
+        long since = h.probeSince().get();
+        if (since != 0) {
+            h.probeSince().compareAndSet(since, 0);
         }
     }
 

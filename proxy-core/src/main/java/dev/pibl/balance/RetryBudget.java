@@ -46,6 +46,16 @@ public final class RetryBudget {
         }
     }
 
+    /**
+     * Whether a retry could be taken now; spends nothing. A look before choosing a backend for the
+     * retry, which is then paid for with {@link #tryRetry()} (that may still say no: the budget is
+     * shared by every event loop).
+     */
+    public boolean canRetry() {
+        refill();
+        return tokens.get() >= UNIT;
+    }
+
     /** Takes one retry from the budget; false when the budget is spent. */
     public boolean tryRetry() {
         refill();

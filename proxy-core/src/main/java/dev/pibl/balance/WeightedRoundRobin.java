@@ -66,11 +66,22 @@ final class WeightedRoundRobin implements LoadBalancer {
         long start = counter.getAndIncrement();
         for (int pass = 0; pass < 2; pass++) {
             // Pass 0 honours slow start; pass 1 runs only if slow start turned every backend down.
+            // A backend that turned this pick down is not asked again in the same pass: with weights
+            // its turns sit next to each other in the cycle, and each ask is another draw of its
+            // slow-start share, which would give it several times the share the ramp intends.
+            long skip = tried;
+            Backend refused = null; // for indexes of 64 and above, which the bit set cannot hold
             for (int i = 0; i < cycle.length; i++) {
                 Backend b = at(start + i);
-                boolean untried = b.index() >= 64 || (tried & (1L << b.index())) == 0;
-                if (untried && (health == null || health.tryAcquire(b, pass == 0))) {
+                if (b == refused || (b.index() < 64 && (skip & (1L << b.index())) != 0)) {
+                    continue;
+                }
+                if (health == null || health.tryAcquire(b, pass == 0)) {
                     return b;
+                }
+                refused = b;
+                if (b.index() < 64) {
+                    skip |= 1L << b.index();
                 }
             }
             if (health == null) {

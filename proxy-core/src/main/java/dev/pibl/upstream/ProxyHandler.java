@@ -277,17 +277,18 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void tryNextBackend(Exchange e, UpstreamFailure lastFailure, Backend lastBackend) {
+        releaseClaim(e);
+        boolean retry = e.tries > 0;
         Backend b = null;
         if (e.tries < settings.maxTries()) {
-            if (e.tries > 0 && !settings.retryBudget().tryRetry()) {
-                LOG.warn("retry budget spent: not retrying request {} after backend {} failed", e.requestId,
-                        lastBackend.name());
-                fail(e, lastFailure.error(), lastFailure.describe(lastBackend.name()));
+            if (retry && !settings.retryBudget().canRetry()) {
+                retryBudgetSpent(e, lastFailure, lastBackend);
                 return;
             }
             b = settings.balancer().nextExcluding(e.tried);
         }
-        if (b == null && e.tries == 0) {
+        boolean acquired = b != null;
+        if (b == null && !retry) {
             if (!settings.health().panicMode()) {
                 fail(e, ProxyError.NO_BACKEND_AVAILABLE, "no healthy backend",
                         settings.health().retryAfterSeconds());
@@ -296,7 +297,15 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
             b = settings.balancer().nextIgnoringHealth(0); // panic: better a likely failure than none
         }
         if (b == null) {
-            fail(e, lastFailure.error(), lastFailure.describe(lastBackend.name()));
+            fail(e, lastFailure.error(), lastFailure.describe(lastBackend.name())); // nowhere to retry: nothing spent
+            return;
+        }
+        long generation = settings.health().of(b).generation();
+        // Paid for only now that the retry has somewhere to go; another loop may have taken the last
+        // token since the look above, and then the backend's claim (maybe its probe) goes back.
+        if (retry && !settings.retryBudget().tryRetry()) {
+            settings.health().release(b, generation);
+            retryBudgetSpent(e, lastFailure, lastBackend);
             return;
         }
         e.tries++;
@@ -304,12 +313,19 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
             e.tried |= 1L << b.index();
         }
         e.backend = b;
-        e.healthGeneration = settings.health().of(b).generation();
+        e.healthGeneration = generation;
+        e.holdsClaim = acquired;
         e.pool = pools.pool(b);
         if (accessLog != null) {
             accessLog.noteBackend(b.name());
         }
         e.pool.acquire(e, false);
+    }
+
+    private void retryBudgetSpent(Exchange e, UpstreamFailure lastFailure, Backend lastBackend) {
+        LOG.warn("retry budget spent: not retrying request {} after backend {} failed", e.requestId,
+                lastBackend.name());
+        fail(e, lastFailure.error(), lastFailure.describe(lastBackend.name()));
     }
 
     private void attach(Exchange e, Channel upstream, boolean reused) {
@@ -427,9 +443,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         }
         e.responseStarted = true;
         if (code >= 500) {
-            settings.health().onFailure(e.backend, e.healthGeneration);
+            reportFailure(e);
         } else {
-            settings.health().onSuccess(e.backend, e.healthGeneration);
+            reportSuccess(e);
         }
         if (e.requestComplete) {
             responseDeadline.arm(settings.responseTimeoutNanos()); // now bounds the gap between reads
@@ -535,7 +551,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         closeUpstream(e);
         boolean staleReuse = e.reusedConnection && !e.retriedFresh && failure == UpstreamFailure.CLOSED_BEFORE_RESPONSE;
         if (!staleReuse && !e.responseStarted) {
-            settings.health().onFailure(backend, e.healthGeneration); // a stale keep-alive close is a race, not a sick backend
+            reportFailure(e); // a stale keep-alive close is a race, not a sick backend
         }
         if (e.responseStarted) {
             abort(e);
@@ -566,7 +582,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         } else {
             LOG.warn("backend {} did not answer request {} in time", e.backend.name(), e.requestId);
             if (!e.responseStarted) {
-                settings.health().onFailure(e.backend, e.healthGeneration); // the head already counted once
+                reportFailure(e); // the head already counted once
             }
         }
         closeUpstream(e);
@@ -587,7 +603,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         if (waitingOnBackend) {
             // Only the backend's fault when the request was all sent or it stopped reading it,
             // never while a slow client was still sending: clients must not eject backends.
-            settings.health().onFailure(e.backend, e.healthGeneration);
+            reportFailure(e);
         }
         LOG.warn("request {} exceeded its deadline", e.requestId);
         closeUpstream(e);
@@ -610,7 +626,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         }
         if (!e.upstream.isWritable()) {
             LOG.warn("backend {} stopped reading the body of request {}", e.backend.name(), e.requestId);
-            settings.health().onFailure(e.backend, e.healthGeneration);
+            reportFailure(e);
             fail(e, ProxyError.BACKEND_TIMEOUT, "backend " + e.backend.name() + " stopped reading the request body");
             return;
         }
@@ -623,7 +639,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         LOG.warn("backend {} unavailable for request {}: {}{}", e.backend.name(), e.requestId,
                 failure.describe(e.backend.name()), cause == null ? "" : " (" + cause.getMessage() + ")");
         if (failure == UpstreamFailure.CONNECT_FAILED || failure == UpstreamFailure.CONNECT_TIMEOUT) {
-            settings.health().onFailure(e.backend, e.healthGeneration);
+            reportFailure(e);
             tryNextBackend(e, failure, e.backend);
             return;
         }
@@ -683,9 +699,32 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void finish(Exchange e) {
+        releaseClaim(e);
         e.finished = true;
         if (ex == e) {
             ex = null;
+        }
+    }
+
+    private void reportSuccess(Exchange e) {
+        e.holdsClaim = false;
+        settings.health().onSuccess(e.backend, e.healthGeneration);
+    }
+
+    private void reportFailure(Exchange e) {
+        e.holdsClaim = false;
+        settings.health().onFailure(e.backend, e.healthGeneration);
+    }
+
+    /**
+     * The current attempt ends with no outcome for health to judge (no connection from the pool,
+     * the client left, the client was too slow): if it was an ejected backend's half-open probe,
+     * the next request may probe now instead of after the claim is reclaimed.
+     */
+    private void releaseClaim(Exchange e) {
+        if (e.holdsClaim) {
+            e.holdsClaim = false;
+            settings.health().release(e.backend, e.healthGeneration);
         }
     }
 
@@ -755,6 +794,11 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         long tried;
         long upstreamStartNanos;
         long healthGeneration;
+        /**
+         * The balancer's health check let the current attempt through (so it may be an ejected
+         * backend's probe) and no outcome has been reported for it yet.
+         */
+        boolean holdsClaim;
         Backend backend;
         ConnectionPool pool;
         Channel upstream;

@@ -95,6 +95,34 @@ class HealthRegistryTest {
     }
 
     @Test
+    void aProbeThatNeverRanGivesItsClaimBackAtOnce() {
+        HealthRegistry r = registry(1, 100, false);
+        Backend b = backends.get(0);
+        r.onFailure(b);
+        advance(Duration.ofSeconds(11));
+        assertThat(r.tryAcquire(b)).as("the probe").isTrue();
+        r.release(b, r.of(b).generation()); // its pool was full, or its client left: no outcome
+        assertThat(r.tryAcquire(b)).as("the next request probes instead").isTrue();
+        assertThat(r.tryAcquire(b)).as("still one probe at a time").isFalse();
+        r.onSuccess(b);
+        assertThat(r.of(b).ejected()).isFalse();
+    }
+
+    @Test
+    void releasingAnExchangeThatWasNotTheProbeLeavesTheProbeOut() {
+        HealthRegistry r = registry(1, 100, false);
+        Backend b = backends.get(0);
+        long sentBefore = r.of(b).generation();
+        r.onFailure(b);
+        advance(Duration.ofSeconds(11));
+        assertThat(r.tryAcquire(b)).as("the probe").isTrue();
+        r.release(b, sentBefore); // an exchange picked before the ejection ends without an outcome
+        assertThat(r.tryAcquire(b)).as("the probe is still out").isFalse();
+        r.release(backends.get(1), r.of(backends.get(1)).generation()); // not ejected: nothing to give back
+        assertThat(r.tryAcquire(backends.get(1))).isTrue();
+    }
+
+    @Test
     void anOutcomeOfAnExchangeSentBeforeTheEjectionCannotDecideTheProbe() {
         HealthRegistry r = registry(1, 100, false);
         Backend b = backends.get(0);

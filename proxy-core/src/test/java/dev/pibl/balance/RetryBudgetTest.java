@@ -49,6 +49,17 @@ class RetryBudgetTest {
     }
 
     @Test
+    void lookingSpendsNothing() {
+        RetryBudget budget = new RetryBudget(100, 0, now::get);
+        assertThat(budget.canRetry()).isFalse();
+        budget.onRequest();
+        assertThat(budget.canRetry()).isTrue();
+        assertThat(budget.canRetry()).isTrue();
+        assertThat(retriesAllowed(budget)).isEqualTo(1);
+        assertThat(budget.canRetry()).isFalse();
+    }
+
+    @Test
     void zeroPercentAndZeroFloorMeansNoRetries() {
         RetryBudget budget = new RetryBudget(0, 0, now::get);
         budget.onRequest();

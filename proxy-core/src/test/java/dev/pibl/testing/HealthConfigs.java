@@ -16,6 +16,11 @@ public final class HealthConfigs {
                 panic, Duration.ZERO);
     }
 
+    /** {@code config} with a slow start of {@code slowStart}. */
+    public static HealthConfig withSlowStart(HealthConfig config, Duration slowStart) {
+        return new HealthConfig(config.active(), config.passive(), config.panic(), slowStart);
+    }
+
     /** No passive ejection: every failure stays visible to the client. */
     public static HealthConfig noEjection() {
         HealthConfig d = HealthConfig.defaults();

@@ -3,12 +3,14 @@ package dev.pibl.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pibl.testing.RawHttp;
+import dev.pibl.testing.ScriptedBackend;
 import dev.pibl.testing.TestBackend;
 import dev.pibl.testing.TestProxy;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
 
 /** What clients see when backends refuse, are slow, or when the client itself is slow. */
@@ -127,6 +129,33 @@ class FailureTest {
             }
             assertThat(badGateway).as("every request that met the dead backend first").isEqualTo(3);
             assertThat(live.requests()).hasSize(3);
+        }
+    }
+
+    @Test
+    void aRetryWithNowhereToGoSpendsNothingFromTheBudget() throws Exception {
+        // Both backends answer /ok (and close, so no connection is reused) and drop any other request
+        // unanswered, so a GET of anything else fails on one, is retried on the other, and then has
+        // no backend left for its third try.
+        BiFunction<Integer, String, String> okOnly = (i, head) -> head.startsWith("GET /ok ")
+                ? "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok" : null;
+        try (ScriptedBackend a = new ScriptedBackend(okOnly);
+             ScriptedBackend b = new ScriptedBackend(okOnly);
+             TestProxy proxy = TestProxy.builder().backend("a", a.port(), 1).backend("b", b.port(), 1).maxTries(3)
+                     .retryBudget(20, 0).health(dev.pibl.testing.HealthConfigs.noEjection()).start()) {
+            for (int i = 0; i < 10; i++) {
+                assertThat(proxy.get("/ok").statusCode()).isEqualTo(200); // 10 × 20 % = two retries earned
+            }
+            for (int i = 0; i < 2; i++) {
+                try (RawHttp client = new RawHttp(proxy.port())) {
+                    assertThat(client.send("GET /drop HTTP/1.1\r\nHost: t\r\n\r\n").read().status())
+                            .as("the failure's own status").isEqualTo(502);
+                }
+            }
+            long tries = java.util.stream.Stream.concat(a.heads().stream(), b.heads().stream())
+                    .filter(head -> head.startsWith("GET /drop ")).count();
+            assertThat(tries).as("both requests tried both backends: the try with nowhere to go cost nothing")
+                    .isEqualTo(4);
         }
     }
 

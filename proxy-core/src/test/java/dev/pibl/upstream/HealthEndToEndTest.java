@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -146,6 +147,41 @@ class HealthEndToEndTest {
                 c.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n");
                 assertThat(c.readHeadOnlyStatus()).as("one failed exchange < consecutive-failures 2").isEqualTo(500);
             }
+        }
+    }
+
+    @Test
+    void aProbeWhoseClientLeftGivesWayToTheNextRequestAtOnce() throws Exception {
+        AtomicInteger seen = new AtomicInteger();
+        TestBackend.Responder script = (ctx, req, b) -> {
+            switch (seen.getAndIncrement()) {
+                case 0 -> b.reply(ctx, req, HttpResponseStatus.INTERNAL_SERVER_ERROR, "oops"); // ejects it
+                case 1 -> { } // the probe: never answered, and its client gives up
+                default -> b.reply(ctx, req, HttpResponseStatus.OK, b.name());
+            }
+        };
+        // Ejected for 1 s; a claimed probe that reports nothing would be reclaimed only after 2 s.
+        try (TestBackend backend = TestBackend.start("b", script);
+             TestProxy proxy = TestProxy.builder().backend(backend).ioThreads(1)
+                     .health(HealthConfigs.passive(1, Duration.ofSeconds(1), 100, false)).start()) {
+            assertThat(statusOf(proxy)).isEqualTo(500);
+            assertThat(statusOf(proxy)).as("ejected").isEqualTo(503);
+            Thread.sleep(1200); // the ejection ends (real time: the proxy runs on the system clock)
+            try (RawHttp probe = new RawHttp(proxy.port())) {
+                probe.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n");
+                Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> backend.requests().size() == 2);
+            }
+            long left = System.nanoTime();
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> statusOf(proxy) == 200);
+            assertThat(Duration.ofNanos(System.nanoTime() - left))
+                    .as("the next request probed at once, not after the claim was reclaimed")
+                    .isLessThan(Duration.ofMillis(800));
+        }
+    }
+
+    private static int statusOf(TestProxy proxy) throws Exception {
+        try (RawHttp c = new RawHttp(proxy.port())) {
+            return c.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n").read().status();
         }
     }
 
