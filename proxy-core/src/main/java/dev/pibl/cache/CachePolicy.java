@@ -29,11 +29,10 @@ import java.util.Set;
 public final class CachePolicy {
 
     private static final long SECOND = 1000L;
-    private static final long DAY = 86_400_000L;
     private static final String CDN_CACHE_CONTROL = "CDN-Cache-Control";
 
     private final CacheConfig config;
-    private final long defaultTtl;
+    private final Freshness freshness;
     private final long staleWhileRevalidate;
     private final long staleIfError;
     private final long keepStale;
@@ -43,7 +42,7 @@ public final class CachePolicy {
 
     public CachePolicy(CacheConfig config) {
         this.config = requireNonNull(config, "config");
-        this.defaultTtl = millis(config.defaultTtl());
+        this.freshness = new Freshness(millis(config.defaultTtl()), config.forceTtl(), config.heuristic());
         this.staleWhileRevalidate = millis(config.staleWhileRevalidate());
         this.staleIfError = millis(config.staleIfError());
         this.keepStale = millis(config.keepStale());
@@ -195,7 +194,7 @@ public final class CachePolicy {
         Directives d = directives(response);
         CacheControl cc = d.cc();
         boolean explicit = cc.sMaxAge() >= 0 || cc.maxAge() >= 0 || !d.targeted() && response.get("Expires") != null;
-        if (!heuristicallyCacheable(status) && !(explicitOnly(status) && explicit)) {
+        if (!Freshness.heuristicallyCacheable(status) && !(Freshness.explicitOnly(status) && explicit)) {
             return "status";
         }
         if (cc.noStore() && !cc.mustUnderstand() || CacheControl.parse(request.getAll("Cache-Control")).noStore()) {
@@ -228,7 +227,7 @@ public final class CachePolicy {
             return false;
         }
         long date = HttpDates.parse(response.get("Date"));
-        if (freshness(status, d, response, date) > 0) {
+        if (freshness.lifetime(status, cc, d.targeted(), response, date) > 0) {
             return true;
         }
         boolean mustRevalidate = cc.mustRevalidate() || cc.proxyRevalidate() || cc.sMaxAge() >= 0;
@@ -401,8 +400,8 @@ public final class CachePolicy {
         CacheControl cc = d.cc();
         long dateValue = HttpDates.parse(view.get("Date"));
         long date = dateValue == HttpDates.INVALID ? responseTime : dateValue;
-        long initialAge = initialAge(date, age, requestTime, responseTime);
-        long freshness = freshness(status, d, view, date);
+        long initialAge = Freshness.initialAge(date, age, requestTime, responseTime);
+        long freshness = this.freshness.lifetime(status, cc, d.targeted(), view, date);
         boolean mustRevalidate = cc.mustRevalidate() || cc.proxyRevalidate() || cc.sMaxAge() >= 0;
         long swr = window(cc.staleWhileRevalidate(), staleWhileRevalidate);
         long sie = window(cc.staleIfError(), staleIfError);
@@ -412,83 +411,6 @@ public final class CachePolicy {
         long keepUntil = Math.max(responseTime, saturatedAdd(responseTime - initialAge, saturatedAdd(freshness, keep)));
         return new CacheEntry(key, status, reason, headers, requestTime, responseTime, initialAge, freshness, swr, sie,
                 cc.noCache(), mustRevalidate, etag, lastModified, CacheKeys.varyNames(view), keepUntil, bodyLength);
-    }
-
-    /** corrected_initial_age (RFC 9111 §4.2.3); an Age that is not delta-seconds counts as 0. */
-    private static long initialAge(long date, String age, long requestTime, long responseTime) {
-        long apparentAge = Math.max(0, responseTime - date);
-        long responseDelay = Math.max(0, responseTime - requestTime);
-        long ageValue = age == null ? 0 : CacheControl.Builder.seconds(age.strip()) * SECOND;
-        return Math.max(apparentAge, ageValue + responseDelay);
-    }
-
-    /**
-     * The freshness lifetime in milliseconds. {@code date} is the response's Date, or
-     * {@code HttpDates.INVALID} when the caller has no time to stand in for a missing one: then a
-     * valid Expires or Last-Modified counts as some positive lifetime, which is all
-     * {@link #reusable} needs to know.
-     */
-    private long freshness(int status, Directives d, HeaderView headers, long date) {
-        CacheControl cc = d.cc();
-        boolean defaultApplies = defaultTtl > 0 && defaultTtlApplies(status);
-        if (config.forceTtl() && defaultApplies) {
-            return defaultTtl;
-        }
-        if (cc.sMaxAge() >= 0) {
-            return cc.sMaxAge() * SECOND;
-        }
-        if (cc.maxAge() >= 0) {
-            return cc.maxAge() * SECOND;
-        }
-        if (!d.targeted()) {
-            List<String> expires = headers.getAll("Expires");
-            if (!expires.isEmpty()) {
-                return expiresLifetime(expires, date);
-            }
-        }
-        if (defaultApplies) {
-            return defaultTtl;
-        }
-        if (config.heuristic() && heuristicallyCacheable(status)) {
-            long lastModified = HttpDates.parse(headers.get("Last-Modified"));
-            if (lastModified == HttpDates.INVALID) {
-                return 0;
-            }
-            return date == HttpDates.INVALID ? 1 : Math.min(DAY, Math.max(0, (date - lastModified) / 10));
-        }
-        return 0;
-    }
-
-    private static long expiresLifetime(List<String> lines, long date) {
-        String first = lines.get(0).strip();
-        for (int i = 1; i < lines.size(); i++) {
-            if (!lines.get(i).strip().equals(first)) {
-                return 0;
-            }
-        }
-        long expires = HttpDates.parse(first);
-        if (expires == HttpDates.INVALID) {
-            return 0;
-        }
-        return date == HttpDates.INVALID ? 1 : Math.max(0, expires - date);
-    }
-
-    private static boolean defaultTtlApplies(int status) {
-        return switch (status) {
-            case 200, 203, 204, 300, 301, 308 -> true;
-            default -> false;
-        };
-    }
-
-    private static boolean heuristicallyCacheable(int status) {
-        return switch (status) {
-            case 200, 203, 204, 300, 301, 308, 404, 405, 410, 414, 501 -> true;
-            default -> false;
-        };
-    }
-
-    private static boolean explicitOnly(int status) {
-        return status == 302 || status == 303 || status == 307 || status == 403;
     }
 
     private static boolean pragmaNoCache(HeaderView request) {
