@@ -73,7 +73,7 @@ public record CacheControl(
 
     /**
      * The directives of every {@code Cache-Control} field line, in order. An empty list gives
-     * {@link #NONE}-like values: every flag false, every number -1.
+     * no directives: every flag false, every number -1.
      */
     public static CacheControl parse(List<String> fieldValues) {
         requireNonNull(fieldValues, "fieldValues");

@@ -40,6 +40,7 @@ public final class CachePolicy {
     private final List<String> targetList;
     private final StoredHeaders storedHeaders;
 
+    /** The policy for {@code config}: its durations are read once, here. */
     public CachePolicy(CacheConfig config) {
         this.config = requireNonNull(config, "config");
         this.freshness = new Freshness(millis(config.defaultTtl()), config.forceTtl(), config.heuristic());
@@ -313,7 +314,9 @@ public final class CachePolicy {
      * 304 (RFC 9110 §13.2.2): If-None-Match, when present, decides alone, by weak comparison with
      * the entry's ETag ({@code *} matches any entry); otherwise If-Modified-Since, when a valid
      * date, matches an entry not modified since (Last-Modified, else its Date, else when it was
-     * received: RFC 9111 §4.3.2). Only 2xx entries match (RFC 9110 §13.2.1).
+     * received: RFC 9111 §4.3.2). Only 2xx entries match (RFC 9110 §13.2.1). Ask it only about an
+     * entry the cache is about to serve (fresh, stale-while-revalidate, or just revalidated):
+     * it judges the validators, not whether the entry may be used.
      */
     public static boolean notModified(HeaderView request, CacheEntry entry) {
         requireNonNull(request, "request");
