@@ -43,6 +43,8 @@ import io.netty.util.ReferenceCountUtil;
  * than 100-continue → 417. The codec itself (strict RFC 9112 mode, Netty's default) already
  * rejects Content-Length with Transfer-Encoding, differing Content-Lengths, Transfer-Encoding in
  * HTTP/1.0 and a final coding that is not chunked; those arrive here as decoder failures → 400.
+ * So do the heads {@link RequestHeadScanner} refuses before the codec (obs-fold, a request line not
+ * exactly {@code method SP target SP HTTP/x.y}): 400 with the scanner's reason as the detail.
  * One instance per connection; event loop only.
  */
 public final class FramingGuard extends ChannelDuplexHandler {
@@ -236,6 +238,9 @@ public final class FramingGuard extends ChannelDuplexHandler {
     }
 
     private static Rejection decoderFailure(Throwable cause) {
+        if (cause instanceof MalformedHeadException) {
+            return new Rejection(ProxyError.MALFORMED_REQUEST, cause.getMessage());
+        }
         if (cause instanceof TooLongHttpLineException) {
             return new Rejection(ProxyError.REQUEST_LINE_TOO_LONG, "request line too long");
         }

@@ -4,6 +4,8 @@ package dev.pibl.server;
 public final class HandlerNames {
     /** Notices the first byte of a request, for the header timeout. */
     public static final String CLIENT_BYTES = "client-bytes";
+    /** Refuses request heads the codec would repair (obs-fold, sloppy request lines); on raw bytes. */
+    public static final String HEAD_SCANNER = "head-scanner";
     public static final String HTTP_CODEC = "http-codec";
     public static final String ACCESS_LOG = "access-log";
     public static final String CLIENT_TIMEOUTS = "client-timeouts";

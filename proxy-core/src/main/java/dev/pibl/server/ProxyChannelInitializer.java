@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.pibl.config.PiblConfig;
 import dev.pibl.http.ClientTimeoutHandler;
 import dev.pibl.http.FramingGuard;
+import dev.pibl.http.RequestHeadScanner;
 import dev.pibl.logging.AccessLog;
 import dev.pibl.logging.AccessLogHandler;
 import dev.pibl.upstream.ProxyHandler;
@@ -25,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * contents of the request path (DESIGN.md), one step per stage:
  *
  * <pre>
- * client-bytes → http-codec → access-log → client-timeouts → framing-guard → [cache] → proxy
+ * client-bytes → head-scanner → http-codec → access-log → client-timeouts → framing-guard → [cache] → proxy
  * </pre>
  *
  * Shared by all connections; {@code initChannel} runs on each new connection's event loop.
@@ -58,6 +59,7 @@ final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
         ChannelPipeline p = ch.pipeline();
         ClientTimeoutHandler timeouts = new ClientTimeoutHandler(config.timeouts().idle(), config.timeouts().clientHeader());
         addByteWatcher(p, timeouts);
+        addHeadScanner(p);
         addHttpCodec(p);
         addAccessLog(p);
         addClientTimeouts(p, timeouts);
@@ -112,6 +114,15 @@ final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
 
     private void addByteWatcher(ChannelPipeline p, ClientTimeoutHandler timeouts) {
         p.addLast(HandlerNames.CLIENT_BYTES, timeouts.byteWatcher());
+    }
+
+    /**
+     * Before the codec, because the codec repairs what it should refuse (obs-fold, runs of spaces in
+     * the request line) in code that has no hook; the scanner's refusals still reach the access log
+     * and the framing guard as decoder failures.
+     */
+    private void addHeadScanner(ChannelPipeline p) {
+        p.addLast(HandlerNames.HEAD_SCANNER, new RequestHeadScanner());
     }
 
     private void addHttpCodec(ChannelPipeline p) {

@@ -79,4 +79,25 @@ class RequestSmugglingTest {
                     l -> assertThat(l).contains("\"GET /bad HTTP/1.1\" 400"));
         }
     }
+
+    @Test
+    void aFoldedPipelinedRequestIsRefusedAfterTheResponsesAheadOfItAndLogged() throws Exception {
+        TestBackend.Responder slow = (ctx, req, b) -> ctx.executor().schedule(
+                () -> b.reply(ctx, req, HttpResponseStatus.OK, "slow"), 300, TimeUnit.MILLISECONDS);
+        try (TestBackend backend = TestBackend.start("node-1", slow);
+             TestProxy proxy = TestProxy.builder().backend(backend).start();
+             RawHttp client = new RawHttp(proxy.port())) {
+            client.send("GET /slow HTTP/1.1\r\nHost: t\r\n\r\nGET /folded HTTP/1.1\r\nHost: t\r\nX-A: 1\r\n 2\r\n\r\n");
+            assertThat(client.read().bodyText()).isEqualTo("slow");
+            RawHttp.Response refused = client.read();
+            assertThat(refused.status()).isEqualTo(400);
+            assertThat(refused.bodyText()).startsWith("400 Bad Request: obsolete line folding in header block\n");
+            assertThat(client.closedByPeer()).isTrue();
+            assertThat(backend.requests()).extracting(TestBackend.Recorded::uri).containsExactly("/slow");
+            // Logged as the codec logs its own failures: the head was never decoded.
+            assertThat(proxy.awaitAccessLog(2)).satisfiesExactly(
+                    l -> assertThat(l).contains("\"GET /slow HTTP/1.1\" 200"),
+                    l -> assertThat(l).contains("\"GET /bad-request HTTP/1.0\" 400"));
+        }
+    }
 }
