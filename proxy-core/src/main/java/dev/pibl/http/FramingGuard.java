@@ -152,6 +152,12 @@ public final class FramingGuard extends ChannelDuplexHandler {
         if (hosts.size() == 1 && !validAuthority(hosts.get(0), 0, hosts.get(0).length())) {
             return new Rejection(ProxyError.MALFORMED_REQUEST, "invalid Host header");
         }
+        if (HttpMethod.GET.equals(request.method()) && headers.contains(HttpHeaderNames.SEC_WEBSOCKET_KEY1)
+                && headers.contains(HttpHeaderNames.SEC_WEBSOCKET_KEY2)) {
+            // The codec gives such a GET (the 2010 hixie-76 WebSocket handshake) an 8-byte body that
+            // no Content-Length declares: forwarded, a backend would read those bytes as a request.
+            return new Rejection(ProxyError.MALFORMED_REQUEST, "obsolete WebSocket handshake (Sec-WebSocket-Key1/Key2)");
+        }
         if (headers.contains(HttpHeaderNames.TRANSFER_ENCODING)) {
             Rejection coding = checkTransferCoding(headers.getAll(HttpHeaderNames.TRANSFER_ENCODING));
             if (coding != null) {

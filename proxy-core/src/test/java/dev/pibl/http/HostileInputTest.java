@@ -189,6 +189,9 @@ class HostileInputTest {
                 c("extra token after the version", "GET / HTTP/1.1 extra\r\nHost: t\r\n\r\n", rejected(400)),
                 c("no version", "GET /\r\nHost: t\r\n\r\n", rejected(400)),
                 c("CONNECT", "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n", rejected(501)),
+                // Netty reads 8 undeclared body bytes after such a GET: they must never reach a backend.
+                c("hixie-76 WebSocket keys smuggle 8 bytes", "GET /ws HTTP/1.1\r\nHost: t\r\nSec-WebSocket-Key1: 1\r\n"
+                        + "Sec-WebSocket-Key2: 2\r\n\r\nGET /x?a", rejected(400)),
                 c("unknown expectation", "POST / HTTP/1.1\r\nHost: t\r\nExpect: 200-ok\r\nContent-Length: 5\r\n\r\nhello",
                         rejected(417)),
                 c("OPTIONS * passes as is", "OPTIONS * HTTP/1.1\r\nHost: t\r\n\r\n",
