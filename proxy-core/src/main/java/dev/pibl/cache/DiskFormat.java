@@ -55,6 +55,7 @@ final class DiskFormat {
     static final int MAX_METADATA = 16 << 20;
     /** One read gets the whole head of nearly every file. */
     private static final int HEAD_PROBE = 4096;
+    private static final int BODY_CHUNK = 64 * 1024;
 
     private static final int NO_CACHE = 1;
     private static final int MUST_REVALIDATE = 2;
@@ -207,6 +208,39 @@ final class DiskFormat {
                     + " bytes, expected " + expected);
         }
         return new Head(entry, bodyOffset, fileSize);
+    }
+
+    /**
+     * The body of a whole file read into {@code file} (position 0, limit its size) whose head is
+     * {@code head}, once its checksum is verified.
+     */
+    static ByteBuffer checkedBody(ByteBuffer file, Head head) throws CorruptFileException {
+        int bodyCrc = file.getInt(file.limit() - CRC_BYTES);
+        ByteBuffer body = file.duplicate().position((int) head.bodyOffset())
+                .limit((int) (head.bodyOffset() + head.entry().bodyLength())).slice();
+        if (crc(body.duplicate()) != bodyCrc) {
+            throw new CorruptFileException("body checksum mismatch");
+        }
+        return body;
+    }
+
+    /** Verifies the body checksum of an open file whose head is {@code head}, reading it in chunks. */
+    static void checkBody(FileChannel channel, Head head) throws IOException, CorruptFileException {
+        CRC32C crc = new CRC32C();
+        ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(BODY_CHUNK, Math.max(head.entry().bodyLength(), 1)));
+        long at = head.bodyOffset();
+        long end = at + head.entry().bodyLength();
+        while (at < end) {
+            chunk.clear().limit((int) Math.min(chunk.capacity(), end - at));
+            readFully(channel, chunk, at);
+            at += chunk.position();
+            crc.update(chunk.flip());
+        }
+        ByteBuffer trailer = ByteBuffer.allocate(CRC_BYTES);
+        readFully(channel, trailer, end);
+        if ((int) crc.getValue() != trailer.getInt(0)) {
+            throw new CorruptFileException("body checksum mismatch");
+        }
     }
 
     /** Checks magic, version, flags and the metadata length against the file size; returns the length. */

@@ -4,6 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import dev.pibl.cache.DiskFormat.CorruptFileException;
 import dev.pibl.cache.DiskFormat.Head;
+import dev.pibl.cache.DiskIndex.Found;
+import dev.pibl.cache.DiskIndex.Merged;
+import dev.pibl.cache.DiskIndex.Removal;
+import dev.pibl.cache.DiskIndex.Removals;
+import dev.pibl.cache.DiskIndex.Slot;
 import dev.pibl.config.CacheConfig;
 import java.io.Closeable;
 import java.io.IOException;
@@ -22,25 +27,21 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,14 +61,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Crash safety: a file is written whole to {@code tmp/} and renamed over its final name, so
  * at any instant a name holds a complete old file or a complete new one; a crash leaves at most
- * a temporary file, deleted on the next start. A file damaged anyway (disk, hand edit) fails a
- * checksum and is deleted instead of served.
+ * a temporary file, deleted at the next start. A file damaged anyway (disk, hand edit) fails a
+ * checksum and is deleted instead of served. A removal is durable once its file is unlinked, on
+ * io shortly after the call: a crash before that brings the entry back at the next start.
  *
- * <p>Ordering: every write, removal and eviction takes a number from one sequence when it is
- * called. A write installs its file only if nothing newer happened to its key since: neither a
- * newer write (which keeps its file) nor a removal, purge or eviction (which wins over an
- * older write still in flight). Files of one key are renamed and deleted under a lock striped
- * by file name, so the index and the file of a key never disagree about which write won.
+ * <p>Races: {@link DiskIndex} decides which of two operations on one key wins (a removal wins
+ * over an older write still in flight, a newer write over an older removal); renames and
+ * deletions of one key's file happen under a lock striped by file name, together with the index
+ * change they go with, so the index and the file of a key never disagree about the winner.
  */
 public final class DiskStore implements AutoCloseable {
 
@@ -75,8 +76,9 @@ public final class DiskStore implements AutoCloseable {
 
     private static final String TMP = "tmp";
     private static final int STRIPES = 64;
+    /** The rebuild scans this many directories at once, on as many io threads as there are. */
+    private static final int REBUILD_LANES = 4;
     private static final long CLOSE_WAIT_MILLIS = 5_000;
-    private static final int VERIFY_CHUNK = 64 * 1024;
     private static final int MAX_REBUILD_WARNINGS = 20;
 
     /**
@@ -119,54 +121,13 @@ public final class DiskStore implements AutoCloseable {
     private final boolean fsync;
     private final Clock clock;
     private final Executor io;
+    private final DiskIndex index;
     /** Prefixes this opening's temporary files, so the rebuild deletes only those of earlier runs. */
     private final String instance;
     private final Object[] stripes = new Object[STRIPES];
-    /** Read without a lock by lookups; changed only under {@link #lock}, together with {@link #lru}. */
-    private final ConcurrentHashMap<String, Slot> index = new ConcurrentHashMap<>();
     private final CompletableFuture<IndexStats> indexed = new CompletableFuture<>();
-    /** Writes, deletions and the rebuild that {@link #close()} waits for. */
+    /** Writes, deletions and the rebuild, which {@link #close()} waits for. */
     private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
-
-    private final Object lock = new Object();
-    // Guarded by lock.
-    private LinkedHashMap<String, Slot> lru = new LinkedHashMap<>(16, 0.75f, true);
-    private long sequence;
-    private boolean rebuilding = true;
-    private boolean closed;
-    /** Tickets of writes started and not finished. */
-    private final TreeSet<Long> inflight = new TreeSet<>();
-    /**
-     * Removals a write in flight or the rebuild must not undo: kept only while one of them is
-     * older than the removal, in {@code removals} order so they can be dropped oldest first.
-     */
-    private final Map<String, Long> removedAt = new HashMap<>();
-    private final ArrayDeque<Removal> removals = new ArrayDeque<>();
-    private final List<Purge> purges = new ArrayList<>();
-    private volatile long bytes;
-
-    /** One indexed file. Compared by identity: each write makes a new one. */
-    private static final class Slot {
-        final CacheEntry entry;
-        final long fileBytes;
-        /** The write that made it; 0 for files found by the rebuild, older than anything since. */
-        final long seq;
-
-        Slot(CacheEntry entry, long fileBytes, long seq) {
-            this.entry = entry;
-            this.fileBytes = fileBytes;
-            this.seq = seq;
-        }
-    }
-
-    private record Removal(String key, long seq) {
-    }
-
-    private record Purge(long seq, Predicate<String> keys) {
-    }
-
-    private record Found(CacheEntry entry, long fileBytes, long modified, String name) {
-    }
 
     private DiskStore(Path root, long maxBytes, CacheConfig.Fsync fsync, Clock clock, Executor io) {
         this.root = root;
@@ -175,6 +136,7 @@ public final class DiskStore implements AutoCloseable {
         this.fsync = fsync == CacheConfig.Fsync.ALWAYS;
         this.clock = clock;
         this.io = io;
+        this.index = new DiskIndex(maxBytes);
         this.instance = Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new Object();
@@ -187,7 +149,7 @@ public final class DiskStore implements AutoCloseable {
      *
      * @param maxBytes the most file bytes kept; the least recently used files go beyond it
      * @param fsync    whether each file and its directory entry are forced to the device
-     * @param clock    decides when an entry's {@code keepUntil} has passed
+     * @param clock    decides when an entry's {@code keepUntil} has come
      * @param io       runs every file operation; may have any number of threads
      * @throws UncheckedIOException when the directory cannot be created
      */
@@ -219,18 +181,12 @@ public final class DiskStore implements AutoCloseable {
 
     /**
      * The entry stored for {@code key}, from memory only; {@code null} when there is none or its
-     * {@code keepUntil} has come (then its file is deleted on io). Does not count as a use.
+     * {@code keepUntil} has come (at or after it; its file is then deleted on io). Does not count
+     * as a use.
      */
     public CacheEntry lookup(String key) {
-        Slot slot = index.get(requireNonNull(key, "key"));
-        if (slot == null) {
-            return null;
-        }
-        if (expired(slot.entry)) {
-            expire(key, slot);
-            return null;
-        }
-        return slot.entry;
+        Slot slot = current(requireNonNull(key, "key"));
+        return slot == null ? null : slot.entry;
     }
 
     /**
@@ -247,13 +203,9 @@ public final class DiskStore implements AutoCloseable {
             throw new IllegalArgumentException("body: " + body.remaining() + " bytes (expected: bodyLength "
                     + entry.bodyLength() + ")");
         }
-        long ticket;
-        synchronized (lock) {
-            if (closed) {
-                return CompletableFuture.failedFuture(new IllegalStateException("disk store closed"));
-            }
-            ticket = ++sequence;
-            inflight.add(ticket);
+        long ticket = index.startWrite();
+        if (ticket == 0) {
+            return CompletableFuture.failedFuture(new IllegalStateException("disk store closed"));
         }
         ByteBuffer bytes = body.duplicate();
         CompletableFuture<Void> done = track(new CompletableFuture<>());
@@ -265,12 +217,12 @@ public final class DiskStore implements AutoCloseable {
                 } catch (Throwable t) {
                     failure = t;
                 } finally {
-                    finished(ticket);
+                    index.finishWrite(ticket);
                 }
                 complete(done, null, failure);
             });
         } catch (RejectedExecutionException e) {
-            finished(ticket);
+            index.finishWrite(ticket);
             done.completeExceptionally(e);
         }
         return done;
@@ -296,20 +248,15 @@ public final class DiskStore implements AutoCloseable {
                 }
                 ByteBuffer whole = ByteBuffer.allocate((int) size);
                 DiskFormat.readFully(channel, whole, 0);
-                Head head = checkHead(DiskFormat.decodeHead(whole.flip(), size), key);
-                int bodyCrc = whole.getInt((int) size - DiskFormat.CRC_BYTES);
-                ByteBuffer body = whole.position((int) head.bodyOffset())
-                        .limit((int) (head.bodyOffset() + head.entry().bodyLength())).slice();
-                if (DiskFormat.crc(body.duplicate()) != bodyCrc) {
-                    throw new CorruptFileException("body checksum mismatch");
-                }
+                Head head = checkKey(DiskFormat.decodeHead(whole.flip(), size), key);
+                ByteBuffer body = DiskFormat.checkedBody(whole, head);
                 used(key, file);
                 return new Stored(head.entry(), body);
             } catch (NoSuchFileException e) {
-                dropMissing(key, slot);
+                index.forget(key, slot);
                 return null;
             } catch (CorruptFileException e) {
-                dropCorrupt(key, slot, name, e.getMessage());
+                dropDamaged(key, slot, name, e.getMessage());
                 return null;
             }
         });
@@ -333,17 +280,17 @@ public final class DiskStore implements AutoCloseable {
             try {
                 channel = FileChannel.open(file, StandardOpenOption.READ);
             } catch (NoSuchFileException e) {
-                dropMissing(key, slot);
+                index.forget(key, slot);
                 return null;
             }
             try {
-                Head head = checkHead(DiskFormat.readHead(channel, channel.size()), key);
-                checkBody(channel, head);
+                Head head = checkKey(DiskFormat.readHead(channel, channel.size()), key);
+                DiskFormat.checkBody(channel, head);
                 used(key, file);
                 return new FileBody(head.entry(), file, channel, head.bodyOffset(), head.entry().bodyLength());
             } catch (CorruptFileException e) {
                 channel.close();
-                dropCorrupt(key, slot, name, e.getMessage());
+                dropDamaged(key, slot, name, e.getMessage());
                 return null;
             } catch (IOException | RuntimeException e) {
                 channel.close();
@@ -354,42 +301,19 @@ public final class DiskStore implements AutoCloseable {
 
     /** Forgets {@code key} at once (lookups miss from now on) and deletes its file on io. */
     public void remove(String key) {
-        requireNonNull(key, "key");
-        long seq;
-        synchronized (lock) {
-            unindex(key);
-            seq = ++sequence;
-            recordRemoval(key, seq);
-        }
+        long seq = index.remove(requireNonNull(key, "key"));
         deleteLater(List.of(key), seq);
     }
 
     /**
      * Forgets every key {@code keys} accepts, also those of writes still in flight and of files
-     * not indexed yet; their files are deleted on io. {@code keys} runs under the store's lock:
+     * not indexed yet; their files are deleted on io. {@code keys} runs under the index's lock:
      * keep it quick. Returns how many indexed entries went.
      */
     public int removeIf(Predicate<String> keys) {
-        requireNonNull(keys, "keys");
-        List<String> removed = new ArrayList<>();
-        long seq;
-        synchronized (lock) {
-            seq = ++sequence;
-            for (Iterator<Map.Entry<String, Slot>> it = lru.entrySet().iterator(); it.hasNext(); ) {
-                Map.Entry<String, Slot> e = it.next();
-                if (keys.test(e.getKey())) {
-                    it.remove();
-                    index.remove(e.getKey());
-                    bytes -= e.getValue().fileBytes;
-                    removed.add(e.getKey());
-                }
-            }
-            if (pendingLocked()) {
-                purges.add(new Purge(seq, keys));
-            }
-        }
-        deleteLater(removed, seq);
-        return removed.size();
+        Removals removed = index.removeIf(requireNonNull(keys, "keys"));
+        deleteLater(removed.keys(), removed.seq());
+        return removed.keys().size();
     }
 
     /** Forgets everything at once; the files are deleted on io. */
@@ -399,12 +323,12 @@ public final class DiskStore implements AutoCloseable {
 
     /** Bytes of the indexed files. */
     public long size() {
-        return bytes;
+        return index.bytes();
     }
 
     /** How many entries are indexed. */
     public int count() {
-        return index.size();
+        return index.count();
     }
 
     /**
@@ -413,11 +337,8 @@ public final class DiskStore implements AutoCloseable {
      */
     @Override
     public void close() {
-        synchronized (lock) {
-            if (closed) {
-                return;
-            }
-            closed = true;
+        if (!index.close()) {
+            return;
         }
         try {
             CompletableFuture.allOf(pending.toArray(new CompletableFuture<?>[0]))
@@ -441,7 +362,11 @@ public final class DiskStore implements AutoCloseable {
         ByteBuffer head = DiskFormat.encodeHead(entry);
         long fileBytes = DiskFormat.fileSize(head.remaining(), entry.bodyLength());
         if (fileBytes > maxBytes) {
-            storeNothing(key, file, name, ticket);
+            synchronized (stripe(name)) {
+                if (index.emptyIfCurrent(key, ticket)) {
+                    deleteQuietly(file);
+                }
+            }
             return;
         }
         Path temp = tmp.resolve(instance + "-" + ticket + ".tmp");
@@ -451,49 +376,28 @@ public final class DiskStore implements AutoCloseable {
             deleteQuietly(temp);
             throw e;
         }
-        List<Removal> evicted = List.of();
+        List<Removal> evicted;
         synchronized (stripe(name)) {
-            synchronized (lock) {
-                if (!mayInstall(key, ticket)) {
-                    deleteQuietly(temp);
-                    return;
-                }
+            if (!index.mayInstall(key, ticket)) {
+                deleteQuietly(temp);
+                return;
             }
-            // Holding the stripe, no other write of this key renames until we are done, and no
-            // newer one can have installed since the check: only a removal can still come.
+            // Holding the stripe, no other write of this key renames until we are done, and none
+            // newer can have installed since the check: only a removal can still come.
             try {
                 moveIntoPlace(temp, file);
             } catch (IOException | RuntimeException e) {
                 deleteQuietly(temp);
                 throw e;
             }
-            boolean installed;
-            synchronized (lock) {
-                installed = mayInstall(key, ticket);
-                if (installed) {
-                    evicted = install(key, new Slot(entry, fileBytes, ticket));
-                }
-            }
-            if (!installed) {
+            evicted = index.installIfCurrent(key, ticket, entry, fileBytes);
+            if (evicted == null) {
                 deleteQuietly(file); // removed while it was being renamed
+                return;
             }
         }
         for (Removal r : evicted) {
             deleteUnlessReplaced(r.key(), r.seq());
-        }
-    }
-
-    /** An entry too large to keep: what was stored for its key is outdated all the same. */
-    private void storeNothing(String key, Path file, String name, long ticket) {
-        synchronized (stripe(name)) {
-            synchronized (lock) {
-                if (!mayInstall(key, ticket)) {
-                    return;
-                }
-                unindex(key);
-                recordRemoval(key, ticket);
-            }
-            deleteQuietly(file);
         }
     }
 
@@ -526,7 +430,7 @@ public final class DiskStore implements AutoCloseable {
             if (!Files.exists(temp)) {
                 throw e;
             }
-            Files.createDirectories(file.getParent());
+            Files.createDirectories(file.getParent()); // the first file under this prefix
             if (fsync) {
                 forceDirectory(root);
             }
@@ -543,145 +447,35 @@ public final class DiskStore implements AutoCloseable {
         }
     }
 
-    private void finished(long ticket) {
-        synchronized (lock) {
-            inflight.remove(ticket);
-            trimLocked();
-        }
-    }
-
-    // ---- the index (all *Locked methods and those they call hold lock) ------------------
-
-    /** Whether a write numbered {@code ticket} may still become the key's file. */
-    private boolean mayInstall(String key, long ticket) {
-        Slot current = index.get(key);
-        if (current != null && current.seq > ticket) {
-            return false;
-        }
-        Long removed = removedAt.get(key);
-        if (removed != null && removed > ticket) {
-            return false;
-        }
-        for (Purge p : purges) {
-            if (p.seq() > ticket && p.keys().test(key)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private List<Removal> install(String key, Slot slot) {
-        Slot old = index.put(key, slot);
-        lru.put(key, slot);
-        bytes += slot.fileBytes - (old == null ? 0 : old.fileBytes);
-        return evictLocked();
-    }
-
-    private List<Removal> evictLocked() {
-        List<Removal> evicted = new ArrayList<>();
-        for (Iterator<Map.Entry<String, Slot>> it = lru.entrySet().iterator(); bytes > maxBytes && it.hasNext(); ) {
-            Map.Entry<String, Slot> eldest = it.next();
-            it.remove();
-            index.remove(eldest.getKey());
-            bytes -= eldest.getValue().fileBytes;
-            long seq = ++sequence;
-            recordRemoval(eldest.getKey(), seq);
-            evicted.add(new Removal(eldest.getKey(), seq));
-        }
-        return evicted;
-    }
-
-    private void unindex(String key) {
-        Slot old = index.remove(key);
-        if (old != null) {
-            lru.remove(key);
-            bytes -= old.fileBytes;
-        }
-    }
-
-    private boolean pendingLocked() {
-        return rebuilding || !inflight.isEmpty();
-    }
-
-    private void recordRemoval(String key, long seq) {
-        if (pendingLocked()) {
-            removedAt.merge(key, seq, Math::max);
-            removals.addLast(new Removal(key, seq));
-        }
-    }
-
-    /** Forgets the removals no write in flight (nor the rebuild) is older than. */
-    private void trimLocked() {
-        if (rebuilding) {
-            return;
-        }
-        long oldest = inflight.isEmpty() ? Long.MAX_VALUE : inflight.first();
-        while (!removals.isEmpty() && removals.peekFirst().seq() < oldest) {
-            Removal r = removals.pollFirst();
-            removedAt.remove(r.key(), r.seq());
-        }
-        purges.removeIf(p -> p.seq() < oldest);
-    }
-
     // ---- reading -------------------------------------------------------------------------
 
     /** The key's slot, or null when absent or expired (then it goes). */
     private Slot current(String key) {
         Slot slot = index.get(key);
-        if (slot != null && expired(slot.entry)) {
-            expire(key, slot);
-            return null;
+        if (slot == null || !expired(slot.entry)) {
+            return slot;
         }
-        return slot;
+        long seq = index.expire(key, slot);
+        if (seq != 0) {
+            deleteLater(List.of(key), seq);
+        }
+        return null;
     }
 
     private boolean expired(CacheEntry entry) {
         return clock.millis() >= entry.keepUntil();
     }
 
-    private void expire(String key, Slot slot) {
-        long seq;
-        synchronized (lock) {
-            if (index.get(key) != slot) {
-                return;
-            }
-            unindex(key);
-            seq = ++sequence;
-            recordRemoval(key, seq);
-        }
-        deleteLater(List.of(key), seq);
-    }
-
-    private static Head checkHead(Head head, String key) throws CorruptFileException {
+    private static Head checkKey(Head head, String key) throws CorruptFileException {
         if (!head.entry().key().equals(key)) {
             throw new CorruptFileException("holds another key");
         }
         return head;
     }
 
-    private static void checkBody(FileChannel channel, Head head) throws IOException, CorruptFileException {
-        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-        ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(VERIFY_CHUNK, Math.max(head.entry().bodyLength(), 4)));
-        long at = head.bodyOffset();
-        long end = at + head.entry().bodyLength();
-        while (at < end) {
-            chunk.clear().limit((int) Math.min(chunk.capacity(), end - at));
-            DiskFormat.readFully(channel, chunk, at);
-            at += chunk.position();
-            crc.update(chunk.flip());
-        }
-        ByteBuffer trailer = ByteBuffer.allocate(DiskFormat.CRC_BYTES);
-        DiskFormat.readFully(channel, trailer, end);
-        if ((int) crc.getValue() != trailer.getInt(0)) {
-            throw new CorruptFileException("body checksum mismatch");
-        }
-    }
-
     /** A successful read: the entry becomes the most recently used, here and after a restart. */
     private void used(String key, Path file) {
-        synchronized (lock) {
-            lru.get(key);
-        }
+        index.touch(key);
         try {
             Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis()));
         } catch (IOException e) {
@@ -689,23 +483,11 @@ public final class DiskStore implements AutoCloseable {
         }
     }
 
-    private void dropMissing(String key, Slot slot) {
-        synchronized (lock) {
-            if (index.get(key) == slot) {
-                unindex(key);
-            }
-        }
-    }
-
-    private void dropCorrupt(String key, Slot slot, String name, String reason) {
+    private void dropDamaged(String key, Slot slot, String name, String reason) {
         Path file = DiskFormat.path(root, name);
         synchronized (stripe(name)) {
-            synchronized (lock) {
-                Slot current = index.get(key);
-                if (current != null && current != slot) {
-                    return; // replaced since: the damaged file is gone already
-                }
-                unindex(key);
+            if (!index.forgetDamaged(key, slot)) {
+                return; // replaced since it was read: the damaged file is gone already
             }
             deleteQuietly(file);
         }
@@ -739,17 +521,13 @@ public final class DiskStore implements AutoCloseable {
         }
     }
 
-    /** Deletes the key's file unless a write newer than removal {@code seq} has installed one. */
+    /** Deletes the key's file unless a write numbered after removal {@code seq} has installed one. */
     private void deleteUnlessReplaced(String key, long seq) {
         String name = DiskFormat.fileName(key);
         synchronized (stripe(name)) {
-            synchronized (lock) {
-                Slot current = index.get(key);
-                if (current != null && current.seq > seq) {
-                    return;
-                }
+            if (!index.replacedAfter(key, seq)) {
+                deleteQuietly(DiskFormat.path(root, name));
             }
-            deleteQuietly(DiskFormat.path(root, name));
         }
     }
 
@@ -801,63 +579,81 @@ public final class DiskStore implements AutoCloseable {
         if (failure == null) {
             future.complete(value);
         } else {
-            future.completeExceptionally(failure instanceof IOException io ? new UncheckedIOException(io) : failure);
+            future.completeExceptionally(failure instanceof IOException e ? new UncheckedIOException(e) : failure);
         }
     }
 
     // ---- rebuilding the index at start-up ------------------------------------------------
 
     /**
-     * Walks tmp/ and the 256 subdirectories one io task at a time, so other file operations
-     * interleave with it, then indexes what it found in one step, oldest modification first.
+     * Walks tmp/ and the 256 subdirectories, one directory per io task so other file operations
+     * interleave with it, in {@link #REBUILD_LANES} chains of tasks at once; then indexes what it
+     * found in one step. Files are parsed under their stripe, so a write renaming a file over the
+     * one being read waits, and a file judged damaged is the one deleted.
      */
     private final class Rebuild {
         private final long started = System.nanoTime();
-        private final List<Found> found = new ArrayList<>();
+        private final ConcurrentLinkedQueue<Found> found = new ConcurrentLinkedQueue<>();
+        private final AtomicInteger nextDirectory = new AtomicInteger(-1); // -1 is tmp/
+        private final AtomicInteger lanes = new AtomicInteger(REBUILD_LANES);
+        private final AtomicInteger dropped = new AtomicInteger();
+        private final AtomicInteger warned = new AtomicInteger();
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
         private final CompletableFuture<Void> done = track(new CompletableFuture<>());
-        private int dropped;
-        private int warned;
-        private int nextDirectory = -1; // -1 is tmp/
 
         void start() {
-            next();
+            for (int i = 0; i < REBUILD_LANES; i++) {
+                next();
+            }
         }
 
         private void next() {
             try {
                 io.execute(this::step);
             } catch (RejectedExecutionException e) {
-                fail(e);
+                failure.compareAndSet(null, e);
+                laneDone();
             }
         }
 
         private void step() {
             try {
-                if (isClosed()) {
-                    fail(new CancellationException("disk store closed before its index was rebuilt"));
+                if (index.isClosed()) {
+                    failure.compareAndSet(null, new CancellationException("disk store closed before its index was rebuilt"));
+                }
+                int directory = failure.get() == null ? nextDirectory.getAndIncrement() : 256;
+                if (directory < 256) {
+                    if (directory < 0) {
+                        deleteOldTemporaryFiles();
+                    } else {
+                        scan(String.format("%02x", directory));
+                    }
+                    next();
                     return;
                 }
-                if (nextDirectory < 0) {
-                    deleteOldTemporaryFiles();
-                } else if (nextDirectory < 256) {
-                    scan(String.format("%02x", nextDirectory));
-                } else {
-                    finish();
-                    return;
-                }
-                nextDirectory++;
             } catch (Throwable t) {
-                fail(t);
+                failure.compareAndSet(null, t);
+            }
+            laneDone();
+        }
+
+        private void laneDone() {
+            if (lanes.decrementAndGet() > 0) {
                 return;
             }
-            next();
+            Throwable t = failure.get();
+            if (t == null) {
+                finish();
+            } else {
+                fail(t);
+            }
         }
 
         private void deleteOldTemporaryFiles() throws IOException {
             try (DirectoryStream<Path> files = Files.newDirectoryStream(tmp)) {
                 for (Path file : files) {
                     if (!file.getFileName().toString().startsWith(instance + "-") && deleteQuietly(file)) {
-                        dropped++;
+                        dropped.incrementAndGet();
                     }
                 }
             } catch (NoSuchFileException e) {
@@ -880,23 +676,25 @@ public final class DiskStore implements AutoCloseable {
 
         private void scanFile(String directory, Path file) {
             String name = file.getFileName().toString();
-            BasicFileAttributes attributes;
-            try {
-                attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            } catch (IOException e) {
-                return; // deleted since it was listed
-            }
-            if (attributes.isDirectory()) {
-                return; // not ours to delete
-            }
-            if (!attributes.isRegularFile() || !DiskFormat.isFileName(name) || !name.startsWith(directory)) {
-                drop(file, "not a cache file name");
+            if (!DiskFormat.isFileName(name) || !name.startsWith(directory)) {
+                BasicFileAttributes attributes = attributes(file);
+                if (attributes != null && !attributes.isDirectory()) {
+                    drop(file, "not a cache file name");
+                }
                 return;
             }
             synchronized (stripe(name)) {
+                BasicFileAttributes attributes = attributes(file);
+                if (attributes == null || attributes.isDirectory()) {
+                    return; // gone since it was listed, or not ours to delete
+                }
+                if (!attributes.isRegularFile()) {
+                    drop(file, "not a regular file");
+                    return;
+                }
                 Head head;
                 try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-                    head = DiskFormat.readHead(channel, channel.size());
+                    head = DiskFormat.readHead(channel, attributes.size());
                 } catch (NoSuchFileException e) {
                     return;
                 } catch (CorruptFileException e) {
@@ -911,8 +709,8 @@ public final class DiskStore implements AutoCloseable {
                     return;
                 }
                 if (expired(head.entry())) {
-                    if (!index.containsKey(head.entry().key()) && deleteQuietly(file)) {
-                        dropped++;
+                    if (index.get(head.entry().key()) == null && deleteQuietly(file)) {
+                        dropped.incrementAndGet();
                     }
                     return;
                 }
@@ -920,57 +718,36 @@ public final class DiskStore implements AutoCloseable {
             }
         }
 
+        private BasicFileAttributes attributes(Path file) {
+            try {
+                return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            } catch (IOException e) {
+                return null;
+            }
+        }
+
         private void drop(Path file, String reason) {
             if (!deleteQuietly(file)) {
                 return;
             }
-            dropped++;
-            if (warned++ < MAX_REBUILD_WARNINGS) {
+            dropped.incrementAndGet();
+            if (warned.getAndIncrement() < MAX_REBUILD_WARNINGS) {
                 log.warn("Dropped cache file {}: {}", file, reason);
             }
         }
 
         private void finish() {
-            found.sort(Comparator.comparingLong(Found::modified).thenComparing(Found::name));
-            List<String> purged = new ArrayList<>();
-            List<Removal> evicted;
-            int entries;
-            long total;
-            synchronized (lock) {
-                LinkedHashMap<String, Slot> order = new LinkedHashMap<>(
-                        Math.max(16, (int) ((found.size() + lru.size()) / 0.75f) + 1), 0.75f, true);
-                for (Found f : found) {
-                    String key = f.entry().key();
-                    if (index.containsKey(key)) {
-                        continue; // written since the start: newer than this file, which it replaced
-                    }
-                    if (!mayInstall(key, 0)) {
-                        purged.add(key);
-                        continue;
-                    }
-                    Slot slot = new Slot(f.entry(), f.fileBytes(), 0);
-                    index.put(key, slot);
-                    order.put(key, slot);
-                    bytes += f.fileBytes();
-                }
-                order.putAll(lru); // what was written since the start is the most recent
-                lru = order;
-                rebuilding = false;
-                evicted = evictLocked();
-                trimLocked();
-                entries = index.size();
-                total = bytes;
-            }
-            for (String key : purged) {
+            Merged merged = index.finishRebuild(new ArrayList<>(found));
+            for (String key : merged.purged()) {
                 deleteUnlessReplaced(key, 0);
             }
-            for (Removal r : evicted) {
+            for (Removal r : merged.evicted()) {
                 deleteUnlessReplaced(r.key(), r.seq());
             }
-            if (warned > MAX_REBUILD_WARNINGS) {
-                log.warn("Dropped {} more damaged or foreign cache files", warned - MAX_REBUILD_WARNINGS);
+            if (warned.get() > MAX_REBUILD_WARNINGS) {
+                log.warn("Dropped {} more damaged or foreign cache files", warned.get() - MAX_REBUILD_WARNINGS);
             }
-            IndexStats stats = new IndexStats(entries, total, dropped,
+            IndexStats stats = new IndexStats(merged.entries(), merged.bytes(), dropped.get(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             log.info("Disk cache indexed: {} entries, {} bytes, {} files dropped, in {} ms", stats.entries(),
                     stats.bytes(), stats.dropped(), stats.millis());
@@ -979,21 +756,12 @@ public final class DiskStore implements AutoCloseable {
         }
 
         private void fail(Throwable t) {
-            synchronized (lock) {
-                rebuilding = false;
-                trimLocked();
-            }
+            index.abortRebuild();
             if (!(t instanceof CancellationException)) {
-                log.error("Disk cache index rebuild failed; entries found so far are not indexed", t);
+                log.error("Disk cache index rebuild failed; the files found are not indexed", t);
             }
             done.complete(null);
             indexed.completeExceptionally(t);
-        }
-    }
-
-    private boolean isClosed() {
-        synchronized (lock) {
-            return closed;
         }
     }
 }
