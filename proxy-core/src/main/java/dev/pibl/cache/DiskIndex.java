@@ -94,6 +94,11 @@ final class DiskIndex {
         return slots.size();
     }
 
+    /** How many removals and purges it remembers: for tests of that memory's bounds. */
+    synchronized int remembered() {
+        return removals.size() + purges.size();
+    }
+
     /** Numbers a new write; 0 once closed. */
     synchronized long startWrite() {
         if (closed) {
