@@ -42,17 +42,18 @@ import java.util.zip.CRC32C;
  *
  * <p>The head (everything before the body) is checked on its own, so rebuilding the index never
  * reads a body: its checksum, and that the file size is head + body length + 4. The body's
- * checksum is checked when it is served.
+ * checksum is checked when it is served. A change to {@link CacheEntry}'s fields is a new
+ * version: files of another version are dropped at start-up (a cache needs no migration).
  */
 final class DiskFormat {
 
-    static final int MAGIC = 0x50494243;
-    static final int VERSION = 1;
+    private static final int MAGIC = 0x50494243;
+    private static final int VERSION = 1;
     /** Magic, version, flags and the metadata length. */
-    static final int PREAMBLE = 12;
+    private static final int PREAMBLE = 12;
     static final int CRC_BYTES = 4;
     /** Far above any header block PIBL accepts; a larger length is damage, not data. */
-    static final int MAX_METADATA = 16 << 20;
+    private static final int MAX_METADATA = 16 << 20;
     /** One read gets the whole head of nearly every file. */
     private static final int HEAD_PROBE = 4096;
     private static final int BODY_CHUNK = 64 * 1024;

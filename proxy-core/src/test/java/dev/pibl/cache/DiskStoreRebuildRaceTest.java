@@ -20,7 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 /** Writes and removals made while the index is still being rebuilt are not undone by it. */
 class DiskStoreRebuildRaceTest {
 
-    /** tmp/ and the 256 subdirectories, one io task each, before the step that indexes what they found. */
+    /**
+     * tmp/ and the 256 subdirectories, one io task each; the tasks after them find nothing left
+     * to scan, and the last of them indexes what was found.
+     */
     private static final int SCAN_STEPS = 257;
 
     @TempDir
