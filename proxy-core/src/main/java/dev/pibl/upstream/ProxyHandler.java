@@ -10,11 +10,11 @@ import dev.pibl.http.ErrorResponses;
 import dev.pibl.http.ForwardedHeaders;
 import dev.pibl.http.HopByHopHeaders;
 import dev.pibl.http.ProxyError;
+import dev.pibl.http.ReadGate;
 import dev.pibl.http.RequestIds;
 import dev.pibl.logging.AccessLogHandler;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -82,6 +82,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private UpstreamPools.LoopPools pools;
     private AccessLogHandler accessLog;
+    private ReadGate readGate;
     private Deadline responseDeadline;
     private Deadline bodyDeadline;
     private Deadline requestDeadline;
@@ -108,6 +109,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         this.ticker = ctx.executor().ticker();
         this.pools = settings.pools().forLoop(ctx.channel().eventLoop());
         this.accessLog = ctx.pipeline().get(AccessLogHandler.class);
+        this.readGate = ReadGate.of(ctx.channel());
         this.responseDeadline = new Deadline(ctx.executor(), this::responseTimedOut);
         this.bodyDeadline = new Deadline(ctx.executor(), this::bodyTimedOut);
         this.requestDeadline = new Deadline(ctx.executor(), this::requestTimedOut);
@@ -131,7 +133,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         }
         if (processingPending || !pending.isEmpty() || !canConsume(msg)) {
             pending.addLast(msg);
-            ctx.channel().config().setAutoRead(false);
+            readGate.proxy(false);
             return;
         }
         consume(msg);
@@ -239,11 +241,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private void updateClientAutoRead() {
         Exchange e = ex;
         boolean blocked = e != null && !e.requestComplete && (e.upstream == null || !e.upstream.isWritable());
-        boolean want = !closing && pending.isEmpty() && !blocked;
-        ChannelConfig config = ctx.channel().config();
-        if (config.isAutoRead() != want) {
-            config.setAutoRead(want);
-        }
+        readGate.proxy(!closing && pending.isEmpty() && !blocked);
     }
 
     // ---------------------------------------------------------------- request path
@@ -383,7 +381,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         } else {
             bodyDeadline.arm(settings.clientBodyTimeoutNanos());
             if (!e.upstream.isWritable()) {
-                ctx.channel().config().setAutoRead(false);
+                readGate.proxy(false);
             }
         }
     }
