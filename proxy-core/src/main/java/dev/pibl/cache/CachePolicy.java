@@ -40,6 +40,9 @@ public final class CachePolicy {
     private final List<String> targetList;
     private final StoredHeaders storedHeaders;
 
+    /** Separates a URL key from the rest of a variant key: it never occurs in a URL key. */
+    public static final char VARY_SEPARATOR = CacheKeys.VARIANT;
+
     /** The policy for {@code config}: its durations are read once, here. */
     public CachePolicy(CacheConfig config) {
         this.config = requireNonNull(config, "config");

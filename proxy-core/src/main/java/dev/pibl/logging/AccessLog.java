@@ -140,6 +140,9 @@ public final class AccessLog {
             appendMillis(sb, r.upstreamNanos);
             sb.append("ms");
         }
+        if (r.cache != null) {
+            sb.append(" cache=").append(r.cache);
+        }
         if (r.aborted != null) {
             sb.append(" aborted=").append(r.aborted);
         }
@@ -183,6 +186,9 @@ public final class AccessLog {
             sb.append("null");
         } else {
             appendMillis(sb, r.upstreamNanos);
+        }
+        if (r.cache != null) {
+            sb.append(",\"cache\":\"").append(r.cache).append('"');
         }
         if (r.aborted != null) {
             sb.append(",\"aborted\":\"").append(r.aborted).append('"');

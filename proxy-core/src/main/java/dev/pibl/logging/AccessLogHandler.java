@@ -6,11 +6,13 @@ import dev.pibl.http.RequestIds;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.FileRegion;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Ticker;
 import java.net.InetSocketAddress;
@@ -34,6 +36,8 @@ import java.util.ArrayDeque;
  * {@link #noteUpstream}. One instance per connection; event loop only.
  */
 public final class AccessLogHandler extends ChannelDuplexHandler {
+
+    private static final AsciiString X_CACHE = AsciiString.cached("x-cache");
 
     private final AccessLog log;
     private final ArrayDeque<AccessLogRecord> exchanges = new ArrayDeque<>(2);
@@ -117,8 +121,15 @@ public final class AccessLogHandler extends ChannelDuplexHandler {
             }
             r.status = response.status().code();
             r.responseStarted = true;
+            r.cache = response.headers().get(X_CACHE);
             if (log.logsHeaders()) {
                 r.responseHeaders = AccessLog.describe(response.headers());
+            }
+        }
+        if (msg instanceof FileRegion region) {
+            AccessLogRecord r = exchanges.peekFirst();
+            if (r != null) {
+                r.bytesOut += region.count(); // a cached body sent from its file
             }
         }
         if (msg instanceof HttpContent content) {

@@ -20,6 +20,8 @@ final class AccessLogRecord {
     long upstreamNanos = -1;
     long durationNanos;
     boolean responseStarted;
+    /** The cache's X-Cache verdict (HIT, MISS...), or null when the cache stage is off. */
+    String cache;
     /** Why the exchange ended without a complete response, or null when it completed. */
     String aborted;
 }

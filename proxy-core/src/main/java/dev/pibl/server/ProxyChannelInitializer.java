@@ -2,6 +2,9 @@ package dev.pibl.server;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.pibl.cache.BackgroundRefresh;
+import dev.pibl.cache.CacheHandler;
+import dev.pibl.cache.ResponseCache;
 import dev.pibl.config.PiblConfig;
 import dev.pibl.http.ClientTimeoutHandler;
 import dev.pibl.http.FramingGuard;
@@ -26,7 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * contents of the request path (DESIGN.md), one step per stage:
  *
  * <pre>
- * client-bytes → head-scanner → http-codec → access-log → client-timeouts → framing-guard → [cache] → proxy
+ * client-bytes → head-scanner → http-codec → access-log → client-timeouts → framing-guard → cache → proxy
  * </pre>
  *
  * Shared by all connections; {@code initChannel} runs on each new connection's event loop.
@@ -40,8 +43,13 @@ final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
     private final AtomicInteger open = new AtomicInteger();
     private final int maxConnections;
     private final boolean pauseWhenFull;
+    private final ResponseCache cache;
+    private final BackgroundRefresh refresh;
 
-    ProxyChannelInitializer(PiblConfig config, AccessLog accessLog, ProxySettings proxySettings, ChannelGroup clients) {
+    ProxyChannelInitializer(PiblConfig config, AccessLog accessLog, ProxySettings proxySettings, ChannelGroup clients,
+            ResponseCache cache, BackgroundRefresh refresh) {
+        this.cache = cache;
+        this.refresh = refresh;
         this.config = requireNonNull(config, "config");
         this.accessLog = requireNonNull(accessLog, "accessLog");
         this.proxySettings = requireNonNull(proxySettings, "proxySettings");
@@ -145,11 +153,13 @@ final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
     }
 
     /**
-     * The seam for the response cache (HandlerNames.CACHE): it will sit here, after the guard so it
-     * only sees well-framed requests and before the proxy so a hit never reaches a backend. Nothing
-     * is added until the cache stage is built; {@code cache.*} settings are validated meanwhile.
+     * The response cache, after the guard so it only sees well-framed requests and before the
+     * proxy so a hit never reaches a backend. Absent when {@code cache.enabled} is false.
      */
     private void addCacheHandlers(ChannelPipeline p) {
+        if (cache != null) {
+            p.addLast(HandlerNames.CACHE, new CacheHandler(cache, refresh));
+        }
     }
 
     private void addProxyHandler(ChannelPipeline p) {

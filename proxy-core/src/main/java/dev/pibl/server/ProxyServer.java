@@ -9,6 +9,9 @@ import dev.pibl.balance.RetryBudget;
 import dev.pibl.config.BackendConfig;
 import dev.pibl.config.PiblConfig;
 import dev.pibl.config.TrustedProxies;
+import dev.pibl.admin.AdminServer;
+import dev.pibl.cache.BackgroundRefresh;
+import dev.pibl.cache.ResponseCache;
 import dev.pibl.logging.AccessLog;
 import dev.pibl.upstream.HealthChecker;
 import dev.pibl.upstream.ProxyHandler;
@@ -26,6 +29,9 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -51,11 +57,18 @@ public final class ProxyServer implements AutoCloseable {
     private final Channel listener;
     private final Transport transport;
     private final HealthChecker healthChecker;
+    private final ResponseCache cache;
+    private final ExecutorService cacheIo;
+    private final AdminServer admin;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
     private ProxyServer(PiblConfig config, EventLoopGroup group, ChannelGroup clients, UpstreamPools pools,
-            Channel listener, Transport transport, HealthChecker healthChecker) {
+            Channel listener, Transport transport, HealthChecker healthChecker, ResponseCache cache,
+            ExecutorService cacheIo, AdminServer admin) {
         this.healthChecker = healthChecker;
+        this.cache = cache;
+        this.cacheIo = cacheIo;
+        this.admin = admin;
         this.config = config;
         this.group = group;
         this.clients = clients;
@@ -75,8 +88,20 @@ public final class ProxyServer implements AutoCloseable {
      * @throws IllegalStateException if a backend host does not resolve or the port cannot be bound
      */
     public static ProxyServer start(PiblConfig config, AccessLog accessLog) throws InterruptedException {
+        return start(config, accessLog, Clock.systemUTC());
+    }
+
+    /**
+     * Starts PIBL with the given access log and the clock the response cache reads (tests move it
+     * to age entries without sleeping).
+     *
+     * @throws IllegalStateException if a backend host does not resolve or a port cannot be bound
+     */
+    public static ProxyServer start(PiblConfig config, AccessLog accessLog, Clock cacheClock)
+            throws InterruptedException {
         requireNonNull(config, "config");
         requireNonNull(accessLog, "accessLog");
+        requireNonNull(cacheClock, "cacheClock");
         List<Backend> backends = resolve(config.backends());
         Transport transport = Transport.current();
         int threads = config.server().effectiveIoThreads();
@@ -94,13 +119,23 @@ public final class ProxyServer implements AutoCloseable {
                 new RetryBudget(config.upstream().retryBudgetPercent(), config.upstream().minRetriesPerSecond(),
                         System::nanoTime),
                 TrustedProxies.parse(config.server().trustedProxies()));
+        ExecutorService cacheIo = null;
+        ResponseCache cache = null;
+        BackgroundRefresh refresh = null;
+        if (config.cache().enabled()) {
+            // Disk I/O never runs on an event loop (DESIGN.md): reads, writes and the index rebuild run here.
+            cacheIo = Executors.newFixedThreadPool(4, new DefaultThreadFactory("pibl-cache-io", true));
+            cache = ResponseCache.open(config.cache(), cacheClock, cacheIo);
+            refresh = new BackgroundRefresh(cache, settings.balancer(), transport.socketChannelClass(),
+                    config.timeouts().response(), config.upstream().preserveHost());
+        }
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannelClass())
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ProxyChannelInitializer(config, accessLog, settings, clients));
+                .childHandler(new ProxyChannelInitializer(config, accessLog, settings, clients, cache, refresh));
         String bind = config.server().bind();
         int port = config.server().port();
         Channel listener;
@@ -108,12 +143,25 @@ public final class ProxyServer implements AutoCloseable {
             listener = bootstrap.bind(bind, port).sync().channel();
         } catch (Exception e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            closeCache(cache, cacheIo);
             throw new IllegalStateException("cannot listen on " + bind + ":" + port + ": " + e.getMessage(), e);
+        }
+        AdminServer admin = null;
+        if (config.admin().enabled()) {
+            try {
+                admin = AdminServer.start(config.admin(), cache, group, transport);
+            } catch (RuntimeException e) {
+                listener.close().syncUninterruptibly();
+                group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+                closeCache(cache, cacheIo);
+                throw e;
+            }
         }
         HealthChecker checker = config.health().active().enabled()
                 ? HealthChecker.start(backends, config.health().active(), health, group, transport.socketChannelClass())
                 : null;
-        ProxyServer server = new ProxyServer(config, group, clients, pools, listener, transport, checker);
+        ProxyServer server = new ProxyServer(config, group, clients, pools, listener, transport, checker, cache,
+                cacheIo, admin);
         LOG.info("PIBL listening on {} ({} event loop{}, {}), backends {}", server.address(), threads,
                 threads == 1 ? "" : "s", transport.name().toLowerCase(), backends);
         return server;
@@ -143,6 +191,16 @@ public final class ProxyServer implements AutoCloseable {
 
     public int port() {
         return address().getPort();
+    }
+
+    /** The response cache, or null when {@code cache.enabled} is false. */
+    public ResponseCache cache() {
+        return cache;
+    }
+
+    /** The admin listener's address, or null when it is off. */
+    public InetSocketAddress adminAddress() {
+        return admin == null ? null : admin.address();
     }
 
     /** The transport in use. */
@@ -178,13 +236,32 @@ public final class ProxyServer implements AutoCloseable {
             LOG.warn("PIBL drain timeout: cutting {} connection(s)", clients.size());
             clients.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
+        if (admin != null) {
+            admin.close();
+        }
         pools.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        closeCache(cache, cacheIo);
         LOG.info("PIBL stopped");
     }
 
     @Override
     public void close() {
         stop();
+    }
+
+    /** Finishes the cache's pending disk writes, then stops its threads. */
+    private static void closeCache(ResponseCache cache, ExecutorService io) {
+        if (cache != null) {
+            cache.close();
+        }
+        if (io != null) {
+            io.shutdown();
+            try {
+                io.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }

@@ -9,6 +9,7 @@ import static dev.pibl.cache.DiskEntries.files;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pibl.config.CacheConfig.Fsync;
+import dev.pibl.testing.MutableClock;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;

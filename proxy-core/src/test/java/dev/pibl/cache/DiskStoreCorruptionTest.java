@@ -11,6 +11,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.pibl.config.CacheConfig.Fsync;
+import dev.pibl.testing.MutableClock;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,6 +7,7 @@ import static dev.pibl.cache.DiskEntries.fileOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pibl.config.CacheConfig.Fsync;
+import dev.pibl.testing.MutableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;

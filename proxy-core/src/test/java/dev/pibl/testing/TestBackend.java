@@ -59,6 +59,7 @@ public final class TestBackend implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
     private final List<Recorded> requests = new CopyOnWriteArrayList<>();
     private final List<Channel> open = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private TestBackend(String name, Responder responder) throws InterruptedException {
         this.name = name;
@@ -141,8 +142,12 @@ public final class TestBackend implements AutoCloseable {
         open.forEach(Channel::close);
     }
 
+    /** Stops the backend; a second call does nothing (a test may stop it early, its fixture again). */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         listener.close().syncUninterruptibly();
         open.forEach(Channel::close);
         group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.MILLISECONDS).syncUninterruptibly();

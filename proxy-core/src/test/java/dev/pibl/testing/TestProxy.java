@@ -118,6 +118,7 @@ public final class TestProxy implements AutoCloseable {
         private LoggingConfig.Format format = LoggingConfig.Format.TEXT;
         private CacheConfig cache = disabledCache();
         private AdminConfig admin = AdminConfig.disabled();
+        private Clock clock = Clock.systemUTC();
         private dev.pibl.config.HealthConfig health = dev.pibl.config.HealthConfig.defaults();
         private List<String> trustedProxies = List.of();
 
@@ -207,6 +208,12 @@ public final class TestProxy implements AutoCloseable {
             return this;
         }
 
+        /** The clock the cache reads: tests move a {@link MutableClock} instead of sleeping. */
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
         /** Runs the admin listener on an ephemeral loopback port with this token ("" for none). */
         public Builder admin(String token) {
             this.admin = new AdminConfig(true, 0, "127.0.0.1", token);
@@ -247,7 +254,7 @@ public final class TestProxy implements AutoCloseable {
             PiblConfig config = config();
             AccessLog log = new AccessLog(config.logging().format(), config.logging().detail(), Clock.systemUTC(),
                     batch -> lines.addAll(List.of(batch.split("\n"))));
-            return new TestProxy(ProxyServer.start(config, log), lines);
+            return new TestProxy(ProxyServer.start(config, log, clock), lines);
         }
     }
 }

@@ -1,0 +1,67 @@
+package dev.pibl.admin;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.pibl.cache.ResponseCache;
+import dev.pibl.config.AdminConfig;
+import dev.pibl.server.Transport;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import java.net.InetSocketAddress;
+
+/**
+ * The admin listener ({@code admin:} in the YAML): a small HTTP server on its own port, loopback by
+ * default, optionally behind a bearer token, for operators' requests such as purging the cache.
+ * It shares the proxy's event loops: its handlers only touch thread-safe state.
+ *
+ * <p>Started and closed from a plain thread.
+ */
+public final class AdminServer implements AutoCloseable {
+
+    /** Admin requests are small: a bounded aggregate is enough. */
+    private static final int MAX_REQUEST = 64 * 1024;
+
+    private final Channel listener;
+
+    private AdminServer(Channel listener) {
+        this.listener = listener;
+    }
+
+    /**
+     * Binds the admin listener.
+     *
+     * @param cache the response cache, or null when it is disabled
+     * @throws IllegalStateException if the port cannot be bound
+     */
+    public static AdminServer start(AdminConfig config, ResponseCache cache, EventLoopGroup group, Transport transport) {
+        requireNonNull(config, "config");
+        AdminHandler.Routes routes = new AdminHandler.Routes(config.token(), cache);
+        ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(transport.serverChannelClass())
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_REQUEST),
+                                new AdminHandler(routes));
+                    }
+                });
+        try {
+            return new AdminServer(bootstrap.bind(config.bind(), config.port()).sync().channel());
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot listen on " + config.bind() + ":" + config.port()
+                    + " (admin.port): " + e.getMessage(), e);
+        }
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) listener.localAddress();
+    }
+
+    @Override
+    public void close() {
+        listener.close().syncUninterruptibly();
+    }
+}

@@ -1,0 +1,166 @@
+package dev.pibl.cache;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.pibl.balance.Backend;
+import dev.pibl.balance.LoadBalancer;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stale-while-revalidate (RFC 5861): refreshes a stored response in the background after a client
+ * was answered with it stale. One GET per variant at a time, on a fresh connection to the backend
+ * the balancer picks (so a refresh never takes a pooled connection from client traffic), with
+ * the stored validators; a 304 refreshes the entry, a storable 200 replaces it. Bounded by the
+ * response timeout and {@code cache.max-object-size}.
+ *
+ * <p>Shared by all connections; {@link #refresh} is called on a client's event loop and the
+ * refresh runs on that loop.
+ */
+public final class BackgroundRefresh {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BackgroundRefresh.class);
+    /** Request fields never copied from the client's request into a refresh. */
+    private static final Set<String> NOT_COPIED = Set.of("connection", "keep-alive", "proxy-connection", "te",
+            "trailer", "transfer-encoding", "upgrade", "proxy-authorization", "content-length", "expect",
+            "if-none-match", "if-modified-since", "if-match", "if-unmodified-since", "if-range", "range", "host");
+
+    private final ResponseCache cache;
+    private final LoadBalancer balancer;
+    private final Class<? extends Channel> channelClass;
+    private final Duration timeout;
+    private final boolean preserveHost;
+    private final Set<String> running = ConcurrentHashMap.newKeySet();
+
+    public BackgroundRefresh(ResponseCache cache, LoadBalancer balancer, Class<? extends Channel> channelClass,
+            Duration timeout, boolean preserveHost) {
+        this.cache = requireNonNull(cache, "cache");
+        this.balancer = requireNonNull(balancer, "balancer");
+        this.channelClass = requireNonNull(channelClass, "channelClass");
+        this.timeout = requireNonNull(timeout, "timeout");
+        this.preserveHost = preserveHost;
+    }
+
+    /** How many refreshes are under way (tests). */
+    int running() {
+        return running.size();
+    }
+
+    /** Starts refreshing {@code stale} unless a refresh of it is already under way. */
+    void refresh(EventLoop loop, String urlKey, ResponseCache.Cached stale, String target, HeaderView request) {
+        String key = stale.entry().key();
+        if (!running.add(key)) {
+            return;
+        }
+        Backend backend = balancer.nextExcluding(0L);
+        if (backend == null) {
+            running.remove(key);
+            return;
+        }
+        long requestTime = cache.now();
+        Bootstrap bootstrap = new Bootstrap().group(loop).channel(channelClass)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        int max = (int) Math.min(Integer.MAX_VALUE - 1, cache.config().maxObjectSize());
+                        ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(max),
+                                new SimpleChannelInboundHandler<FullHttpResponse>() {
+                                    @Override
+                                    protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse r) {
+                                        store(urlKey, stale, request, requestTime, r);
+                                        ctx.close();
+                                    }
+
+                                    @Override
+                                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                                        LOG.debug("background refresh of {} failed: {}", key, cause.toString());
+                                        ctx.close();
+                                    }
+                                });
+                    }
+                });
+        ChannelFuture connect = bootstrap.connect(backend.address());
+        Channel ch = connect.channel();
+        ch.closeFuture().addListener(f -> running.remove(key));
+        loop.schedule(() -> {
+            ch.close();
+        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        connect.addListener(f -> {
+            if (!f.isSuccess()) {
+                ch.close();
+                return;
+            }
+            ch.writeAndFlush(conditionalGet(target, stale.entry(), request, backend));
+        });
+    }
+
+    private FullHttpRequest conditionalGet(String target, CacheEntry stale, HeaderView client, Backend backend) {
+        FullHttpRequest get = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, target,
+                Unpooled.EMPTY_BUFFER);
+        HttpHeaders h = get.headers();
+        client.forEach((name, value) -> {
+            if (!NOT_COPIED.contains(name.toLowerCase(Locale.ROOT))) {
+                h.add(name, value);
+            }
+        });
+        String clientHost = client.get("host");
+        h.set(HttpHeaderNames.HOST, preserveHost && clientHost != null ? clientHost : backend.hostHeader());
+        if (stale.etag() != null) {
+            h.set(HttpHeaderNames.IF_NONE_MATCH, stale.etag());
+        }
+        if (stale.lastModified() != null) {
+            h.set(HttpHeaderNames.IF_MODIFIED_SINCE, stale.lastModified());
+        }
+        h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        return get;
+    }
+
+    private void store(String urlKey, ResponseCache.Cached stale, HeaderView request, long requestTime,
+            FullHttpResponse r) {
+        CachePolicy policy = cache.policy();
+        long now = cache.now();
+        int code = r.status().code();
+        HeaderView headers = Views.of(r.headers());
+        if (code == 304) {
+            cache.store(urlKey, policy.refreshed(stale.entry(), headers, requestTime, now), stale.body());
+            return;
+        }
+        if (policy.notStorable("GET", request, code, headers) != null) {
+            return; // the stale entry ages out on its own
+        }
+        ByteBuffer body = ByteBuffer.allocateDirect(r.content().readableBytes());
+        r.content().getBytes(r.content().readerIndex(), body);
+        body.flip();
+        List<String> vary = CachePolicy.varyNames(headers);
+        String key = CachePolicy.variantKey(urlKey, vary, request);
+        cache.store(urlKey, policy.entry(key, request, code, r.status().reasonPhrase(), headers, requestTime, now,
+                body.remaining()), body);
+    }
+}

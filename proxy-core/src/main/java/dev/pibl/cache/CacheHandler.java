@@ -1,0 +1,748 @@
+package dev.pibl.cache;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.pibl.http.AbsoluteForm;
+import dev.pibl.http.ErrorResponses;
+import dev.pibl.http.ProxyError;
+import dev.pibl.http.ReadGate;
+import dev.pibl.http.RequestIds;
+import dev.pibl.upstream.ProxyHandler;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.DefaultFileRegion;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cache stage of a client connection: {@code framing-guard → cache → proxy}. A thin Netty
+ * adapter over {@link ResponseCache} and {@link CachePolicy}.
+ *
+ * <p>Inbound, it answers a request from the cache when it can (a hit never reaches the proxy
+ * stage), holds it while a disk read or another client's fetch of the same URL is under way, or
+ * passes it on, with the validators of a stale entry when that entry can be revalidated.
+ * Outbound, it tees a storable response into the cache while it streams to the client (only up
+ * to {@code cache.max-object-size}, never buffering a larger one), turns a backend's 304 into the
+ * refreshed stored response, and a backend failure into a stale response when stale-if-error
+ * allows. Every answer carries {@code X-Cache} and an RFC 9211 {@code Cache-Status}.
+ *
+ * <p>It serves one exchange at a time: a pipelined request waits here until the previous response
+ * is complete, so hits are written in order. One instance per connection; every method runs on
+ * the connection's event loop (completions of disk reads and of other connections' fetches are
+ * handed back to it).
+ */
+public final class CacheHandler extends ChannelDuplexHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CacheHandler.class);
+    static final String X_CACHE = "X-Cache";
+    static final String CACHE_STATUS = "Cache-Status";
+    /** Cache-Status names the cache by this token (RFC 9211 §2). */
+    private static final String NAME = "pibl";
+    /** Bodies at least this large are sent from their file with zero-copy when not in memory. */
+    static final long ZERO_COPY_FROM = 256 * 1024;
+
+    private enum Body { FORWARD, HOLD, DISCARD }
+
+    private final ResponseCache cache;
+    private final CachePolicy policy;
+    /** Targeted cache-control fields (RFC 9213): for PIBL, never forwarded to clients. */
+    private final List<String> hiddenFields;
+    private final BackgroundRefresh refresher;
+    private final ArrayDeque<Object> queued = new ArrayDeque<>(2);
+    private final List<HttpContent> held = new ArrayList<>(2);
+    private ChannelHandlerContext ctx;
+    private ReadGate gate;
+    private Exchange ex;
+    private Body body = Body.FORWARD;
+    private boolean draining;
+    private boolean drainSent;
+    private boolean closed;
+    /** Inside a read batch from the socket: the proxy stage gets its read-complete from the channel. */
+    private boolean reading;
+
+    public CacheHandler(ResponseCache cache, BackgroundRefresh refresher) {
+        this.cache = requireNonNull(cache, "cache");
+        this.policy = cache.policy();
+        this.refresher = refresher;
+        this.hiddenFields = List.of("CDN-Cache-Control", cache.config().targetedField());
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.gate = ReadGate.of(ctx.channel());
+    }
+
+    // ------------------------------------------------------------------------------- inbound
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        reading = true;
+        if (closed) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (!queued.isEmpty() || (ex != null && msg instanceof HttpRequest)) {
+            queued.addLast(msg);
+            updateReading();
+            return;
+        }
+        dispatch(msg);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        reading = false;
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == ProxyHandler.DRAIN) {
+            draining = true;
+            // A request waiting here is in flight too: the proxy stage learns of the drain once it
+            // has it (or the hit that answers it closes the connection).
+            if (ex == null || ex.forwarded) {
+                sendDrain();
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closed = true;
+        Exchange e = ex;
+        ex = null;
+        if (e != null) {
+            e.abandon();
+        }
+        releaseAll();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        releaseAll();
+    }
+
+    private void dispatch(Object msg) {
+        if (msg instanceof HttpRequest request) {
+            onRequest(request);
+        } else if (msg instanceof HttpContent content) {
+            onRequestContent(content);
+        } else {
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    private void onRequestContent(HttpContent content) {
+        boolean last = content instanceof LastHttpContent;
+        switch (body) {
+            case FORWARD -> ctx.fireChannelRead(content);
+            case HOLD -> held.add(content);
+            case DISCARD -> content.release();
+        }
+        if (last && body == Body.DISCARD) {
+            body = Body.FORWARD;
+        }
+        updateReading();
+    }
+
+    private void onRequest(HttpRequest request) {
+        Exchange e = new Exchange(request);
+        ex = e;
+        body = Body.HOLD;
+        HttpMethod method = request.method();
+        AbsoluteForm.toOriginForm(request);
+        e.host = request.headers().get(HttpHeaderNames.HOST, "");
+        e.target = request.uri();
+        e.plan = policy.plan(method.name(), Views.of(request.headers()));
+        if (!e.plan.lookup()) {
+            e.unsafe = !isSafe(method);
+            e.cacheStatus = "fwd=" + e.plan.bypassReason();
+            forward(e);
+            return;
+        }
+        e.urlKey = CachePolicy.urlKey(e.host, e.target);
+        // Live until the request is forwarded (a hit needs no copy); forward() snapshots it then.
+        e.requestView = Views.of(request.headers());
+        e.variantKey = cache.variantKey(e.urlKey, e.requestView);
+        ResponseCache.Cached inMemory = cache.inMemory(e.variantKey);
+        if (inMemory != null) {
+            decide(e, inMemory);
+            return;
+        }
+        CacheEntry onDisk = cache.onDisk(e.variantKey);
+        if (onDisk != null && policy.use(onDisk, e.plan, cache.now()) != CachePolicy.Use.UNUSABLE) {
+            loadFromDisk(e, onDisk);
+            return;
+        }
+        miss(e, null);
+    }
+
+    /** What to do with a stored response for the request of {@code e}. */
+    private void decide(Exchange e, ResponseCache.Cached c) {
+        switch (policy.use(c.entry(), e.plan, cache.now())) {
+            case FRESH -> serve(e, c, "HIT", "hit");
+            case STALE_WHILE_REVALIDATE -> {
+                serve(e, c, "STALE", "hit; fwd=stale; detail=stale-while-revalidate");
+                if (refresher != null) {
+                    refresher.refresh(ctx.channel().eventLoop(), e.urlKey, c, e.request.uri(), e.requestView);
+                }
+            }
+            case REVALIDATE -> {
+                if (e.plan.onlyIfCached()) {
+                    notCached(e);
+                    return;
+                }
+                e.stale = c;
+                e.revalidating = true;
+                e.cacheStatus = "fwd=stale";
+                forward(e);
+            }
+            case UNUSABLE -> miss(e, c);
+        }
+    }
+
+    private void loadFromDisk(Exchange e, CacheEntry onDisk) {
+        e.waiting = true;
+        updateReading();
+        boolean zeroCopy = onDisk.bodyLength() >= ZERO_COPY_FROM && policy.use(onDisk, e.plan, cache.now())
+                == CachePolicy.Use.FRESH && !e.head && !CachePolicy.notModified(e.requestView, onDisk);
+        if (zeroCopy) {
+            cache.open(e.variantKey).whenComplete((file, error) -> ctx.executor().execute(() -> {
+                if (ex != e || closed) {
+                    closeQuietly(file);
+                    return;
+                }
+                e.waiting = false;
+                if (file == null) {
+                    miss(e, null);
+                } else {
+                    serveFile(e, file);
+                }
+            }));
+            return;
+        }
+        cache.load(e.variantKey).whenComplete((c, error) -> ctx.executor().execute(() -> {
+            if (ex != e || closed) {
+                return;
+            }
+            e.waiting = false;
+            if (error != null) {
+                LOG.warn("cache read of {} failed", e.variantKey, error);
+            }
+            if (c == null) {
+                miss(e, null);
+            } else {
+                decide(e, c);
+            }
+        }));
+    }
+
+    /** Nothing usable is stored: fetch it, or wait for the client already fetching it. */
+    private void miss(Exchange e, ResponseCache.Cached unusable) {
+        e.stale = unusable; // still good for stale-if-error
+        if (e.plan.onlyIfCached()) {
+            notCached(e);
+            return;
+        }
+        e.cacheStatus = unusable == null ? "fwd=miss" : "fwd=stale";
+        if (!e.coalescable()) {
+            forward(e);
+            return;
+        }
+        Runnable waiter = () -> ctx.executor().execute(() -> flightLanded(e));
+        Object joined = cache.coalescer().join(e.variantKey, waiter);
+        if (joined instanceof Coalescer.Flight flight) {
+            e.flight = flight;
+            forward(e);
+        } else if (joined == Coalescer.WAITING) {
+            e.waiter = waiter;
+            e.waiting = true;
+            cache.stats().coalesced();
+            e.waitTimeout = ctx.executor().schedule(() -> stopWaiting(e),
+                    cache.config().coalesceTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            updateReading();
+        } else {
+            forward(e);
+        }
+    }
+
+    /** The fetch this exchange waited for is over: serve what it stored, or fetch it ourselves. */
+    private void flightLanded(Exchange e) {
+        if (ex != e || closed || !e.waiting) {
+            return;
+        }
+        e.waiting = false;
+        e.waitTimeout.cancel(false);
+        ResponseCache.Cached c = cache.inMemory(cache.variantKey(e.urlKey, e.requestView));
+        if (c != null && policy.use(c.entry(), e.plan, cache.now()) == CachePolicy.Use.FRESH) {
+            serve(e, c, "HIT", "hit; detail=collapsed");
+            return;
+        }
+        e.cacheStatus = "fwd=miss; collapsed";
+        forward(e);
+    }
+
+    private void stopWaiting(Exchange e) {
+        if (ex != e || closed || !e.waiting) {
+            return;
+        }
+        if (!cache.coalescer().leave(e.variantKey, e.waiter)) {
+            return; // the flight landed at this moment; flightLanded is on its way
+        }
+        e.waiting = false;
+        e.cacheStatus = "fwd=miss; detail=collapse-timeout";
+        forward(e);
+    }
+
+    /** Hands the request to the proxy stage, with any body parts held meanwhile. */
+    private void forward(Exchange e) {
+        e.forwarded = true;
+        e.requestTime = cache.now();
+        HttpHeaders headers = e.request.headers();
+        if (e.plan.lookup()) {
+            // The client's fields as sent: the proxy stage and revalidation change the request's.
+            e.requestView = Views.copyOf(headers);
+        }
+        if (e.revalidating) {
+            // Our validators, not the client's: the answer must tell us about the stored response.
+            headers.remove(HttpHeaderNames.IF_NONE_MATCH).remove(HttpHeaderNames.IF_MODIFIED_SINCE);
+            CacheEntry stale = e.stale.entry();
+            if (stale.etag() != null) {
+                headers.set(HttpHeaderNames.IF_NONE_MATCH, stale.etag());
+            }
+            if (stale.lastModified() != null) {
+                headers.set(HttpHeaderNames.IF_MODIFIED_SINCE, stale.lastModified());
+            }
+        }
+        body = Body.FORWARD;
+        ctx.fireChannelRead(e.request);
+        for (HttpContent c : held) {
+            ctx.fireChannelRead(c);
+        }
+        held.clear();
+        if (draining) {
+            sendDrain();
+        }
+        updateReading();
+        if (!reading) {
+            // Forwarded from a timer or another loop's completion: the proxy stage batches its
+            // writes to the backend until a read-complete, so give it one.
+            ctx.fireChannelReadComplete();
+        }
+    }
+
+    /** only-if-cached and nothing usable is stored: 504 (RFC 9111 §5.2.1.7). */
+    private void notCached(Exchange e) {
+        discardRequestBody();
+        boolean keepAlive = keepAlive(e);
+        FullHttpResponse r = ErrorResponses.build(ctx.alloc(), ProxyError.BACKEND_TIMEOUT,
+                "not in the cache (only-if-cached)", RequestIds.next(), !keepAlive);
+        r.headers().set(X_CACHE, "MISS");
+        r.headers().set(CACHE_STATUS, NAME + "; fwd=miss; detail=only-if-cached");
+        cache.stats().answered("MISS", 0);
+        writeAnswer(r, null, keepAlive, ctx.newPromise());
+        finish(e);
+    }
+
+    // ------------------------------------------------------------------------------- answering
+
+    /** Answers {@code e} from {@code c}: 304 when the client's validators match, else the whole response. */
+    private void serve(Exchange e, ResponseCache.Cached c, String xCache, String status) {
+        discardRequestBody();
+        boolean keepAlive = keepAlive(e);
+        ByteBuf content = Unpooled.EMPTY_BUFFER;
+        HttpResponse head = answerHead(e, c.entry(), xCache, status, keepAlive);
+        if (head.status().code() != 304 && !e.head && c.entry().bodyLength() > 0) {
+            content = Unpooled.wrappedBuffer(c.body().duplicate());
+        }
+        cache.stats().answered(xCache, content.readableBytes());
+        writeAnswer(head, new DefaultLastHttpContent(content), keepAlive, ctx.newPromise());
+        finish(e);
+    }
+
+    /** Answers {@code e} from a stored file with zero-copy; the region closes the file once sent. */
+    private void serveFile(Exchange e, DiskStore.FileBody file) {
+        FileChannel channel = file.channel();
+        discardRequestBody();
+        boolean keepAlive = keepAlive(e);
+        HttpResponse head = answerHead(e, file.entry(), "HIT", "hit", keepAlive);
+        cache.stats().answered("HIT", file.bodyLength());
+        ctx.write(head);
+        ctx.write(new DefaultFileRegion(channel, file.bodyOffset(), file.bodyLength()));
+        ChannelPromise done = ctx.newPromise();
+        ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, done);
+        if (!keepAlive) {
+            done.addListener(ChannelFutureListener.CLOSE);
+        }
+        // Later hits come from memory: verifying the file's checksum on every hit would cost more
+        // than the copy zero-copy saves.
+        cache.load(e.variantKey);
+        finish(e);
+    }
+
+    private HttpResponse answerHead(Exchange e, CacheEntry entry, String xCache, String status, boolean keepAlive) {
+        long now = cache.now();
+        boolean notModified = CachePolicy.notModified(e.requestView, entry);
+        HttpResponseStatus code = notModified ? HttpResponseStatus.NOT_MODIFIED
+                : HttpResponseStatus.valueOf(entry.status(), entry.reason());
+        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, code, Views.headersFactory());
+        HttpHeaders h = head.headers();
+        for (Header field : entry.headers()) {
+            if (!HttpHeaderNames.CONTENT_LENGTH.contentEqualsIgnoreCase(field.name())) {
+                h.add(field.name(), field.value());
+            }
+        }
+        if (!notModified && entry.status() != 204) {
+            h.set(HttpHeaderNames.CONTENT_LENGTH, entry.bodyLength());
+        }
+        h.set(HttpHeaderNames.AGE, Math.max(0, entry.age(now) / 1000));
+        h.set(X_CACHE, xCache);
+        h.set(CACHE_STATUS, NAME + "; " + status + "; ttl=" + entry.ttl(now) / 1000);
+        if (!keepAlive) {
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (e.request.protocolVersion().minorVersion() == 0) {
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        return head;
+    }
+
+    private void writeAnswer(HttpResponse head, LastHttpContent last, boolean keepAlive, ChannelPromise promise) {
+        if (head instanceof FullHttpResponse full) {
+            ctx.writeAndFlush(full, promise);
+        } else {
+            ctx.write(head);
+            ctx.writeAndFlush(last, promise);
+        }
+        if (!keepAlive) {
+            promise.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private boolean keepAlive(Exchange e) {
+        return !draining && HttpUtil.isKeepAlive(e.request);
+    }
+
+    // ------------------------------------------------------------------------------- outbound
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        Exchange e = ex;
+        if (e == null || !e.forwarded) {
+            ctx.write(msg, promise);
+            return;
+        }
+        if (msg instanceof HttpResponse response) {
+            if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+                ctx.write(msg, promise);
+                return;
+            }
+            onResponseHead(e, response);
+        }
+        boolean last = msg instanceof LastHttpContent;
+        if (e.replacement != null) {
+            ReferenceCountUtil.release(msg);
+            if (last) {
+                answerInstead(e, promise);
+            } else {
+                promise.trySuccess();
+            }
+            return;
+        }
+        if (e.tee != null && msg instanceof HttpContent content) {
+            tee(e, content.content());
+        }
+        ctx.write(msg, promise);
+        if (last) {
+            responseComplete(e);
+        }
+    }
+
+    private void onResponseHead(Exchange e, HttpResponse response) {
+        int code = response.status().code();
+        long now = cache.now();
+        e.responseTime = now;
+        HttpHeaders headers = response.headers();
+        e.closeAfter = headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true);
+        if (e.revalidating && code == 304) {
+            HeaderView notModified = Views.of(headers);
+            CacheEntry refreshed = policy.refreshed(e.stale.entry(), notModified, e.requestTime, now);
+            if (refreshed.keepUntil() <= now) {
+                cache.invalidate(e.urlKey); // the 304 now says no-store or private: answer this once, keep nothing
+            } else {
+                cache.store(e.urlKey, refreshed, e.stale.body());
+            }
+            e.replace(new ResponseCache.Cached(refreshed, e.stale.body()), "REVALIDATED", "fwd=stale; fwd-status=304");
+            return;
+        }
+        if (e.stale != null && code >= 500 && policy.staleIfError(e.stale.entry(), e.plan, now)) {
+            e.replace(e.stale, "STALE", "fwd=stale; fwd-status=" + code + "; detail=stale-if-error");
+            return;
+        }
+        String xCache = "BYPASS";
+        String stored = "";
+        if (e.plan.lookup()) {
+            xCache = "MISS";
+            String why = e.plan.noStore() ? "no-store"
+                    : policy.notStorable(e.request.method().name(), e.requestView, code, Views.of(headers));
+            if (why == null && e.head) {
+                why = "head";
+            }
+            if (why == null && HttpUtil.getContentLength(response, -1L) > cache.config().maxObjectSize()) {
+                why = "too-large";
+            }
+            if (why == null) {
+                e.tee = ctx.alloc().compositeDirectBuffer(Integer.MAX_VALUE);
+                e.responseStatus = code;
+                e.responseReason = response.status().reasonPhrase();
+                e.responseView = Views.copyOf(headers);
+                stored = "; stored";
+            } else {
+                stored = "; detail=" + why;
+            }
+            if (e.revalidating) {
+                e.cacheStatus = "fwd=stale; fwd-status=" + code;
+            }
+        } else if (e.unsafe && code < 400) {
+            invalidate(e, headers);
+        }
+        for (String hidden : hiddenFields) {
+            headers.remove(hidden);
+        }
+        headers.set(X_CACHE, xCache);
+        headers.set(CACHE_STATUS, NAME + "; " + e.cacheStatus + stored);
+        cache.stats().answered(xCache, 0);
+    }
+
+    private void tee(Exchange e, ByteBuf content) {
+        int n = content.readableBytes();
+        if (n == 0) {
+            return;
+        }
+        if (e.tee.readableBytes() + (long) n > cache.config().maxObjectSize()) {
+            e.dropTee(); // chunked and larger than announced: stream it on uncached
+            return;
+        }
+        e.tee.addComponent(true, content.retainedSlice());
+    }
+
+    /** The response streamed out whole: store what was teed, then serve the next request. */
+    private void responseComplete(Exchange e) {
+        if (e.tee != null) {
+            CompositeByteBuf tee = e.tee;
+            e.tee = null;
+            ByteBuffer stored = ByteBuffer.allocateDirect(tee.readableBytes());
+            tee.getBytes(tee.readerIndex(), stored);
+            stored.flip();
+            tee.release();
+            List<String> vary = CachePolicy.varyNames(e.responseView);
+            String key = CachePolicy.variantKey(e.urlKey, vary, e.requestView);
+            CacheEntry entry = policy.entry(key, e.requestView, e.responseStatus, e.responseReason, e.responseView,
+                    e.requestTime, e.responseTime, stored.remaining());
+            cache.store(e.urlKey, entry, stored);
+        }
+        finish(e);
+    }
+
+    /** Writes the stored response that replaces a swallowed 304 or failure, with the promise of its end. */
+    private void answerInstead(Exchange e, ChannelPromise promise) {
+        ResponseCache.Cached c = e.replacement;
+        boolean keepAlive = keepAlive(e) && !e.closeAfter;
+        HttpResponse head = answerHead(e, c.entry(), e.replacementXCache, e.replacementStatus, keepAlive);
+        ByteBuf content = Unpooled.EMPTY_BUFFER;
+        if (head.status().code() != 304 && !e.head && c.entry().bodyLength() > 0) {
+            content = Unpooled.wrappedBuffer(c.body().duplicate());
+        }
+        cache.stats().answered(e.replacementXCache, content.readableBytes());
+        ctx.write(head);
+        ctx.write(new DefaultLastHttpContent(content), promise);
+        finish(e);
+    }
+
+    /** RFC 9111 §4.4: a successful unsafe request invalidates what is stored for its URL. */
+    private void invalidate(Exchange e, HttpHeaders responseHeaders) {
+        for (String urlKey : CachePolicy.invalidated(e.host, 200, Views.of(responseHeaders), e.target)) {
+            cache.invalidate(urlKey);
+        }
+    }
+
+    // ------------------------------------------------------------------------------- bookkeeping
+
+    /** The exchange is answered: end its flight, then take the next queued request. */
+    private void finish(Exchange e) {
+        if (ex == e) {
+            ex = null;
+        }
+        e.dropTee();
+        if (e.flight != null) {
+            Coalescer.Flight f = e.flight;
+            e.flight = null;
+            f.finish();
+        }
+        Object msg;
+        boolean dispatched = false;
+        while (!closed && (msg = queued.peekFirst()) != null && !(ex != null && msg instanceof HttpRequest)) {
+            queued.pollFirst();
+            dispatched = true;
+            boolean was = reading;
+            reading = true; // forward() must not send a read-complete per message: one follows
+            dispatch(msg);
+            reading = was;
+        }
+        updateReading();
+        if (dispatched && !reading) {
+            ctx.fireChannelReadComplete();
+        }
+    }
+
+    /** The request is answered here: drop its body, what was held and what is still to come. */
+    private void discardRequestBody() {
+        boolean ended = false;
+        for (HttpContent c : held) {
+            ended |= c instanceof LastHttpContent;
+            c.release();
+        }
+        held.clear();
+        body = ended ? Body.FORWARD : Body.DISCARD;
+    }
+
+    private void updateReading() {
+        gate.cache(!closed && queued.isEmpty() && body != Body.HOLD);
+    }
+
+    private void sendDrain() {
+        if (!drainSent) {
+            drainSent = true;
+            ctx.fireUserEventTriggered(ProxyHandler.DRAIN);
+        }
+    }
+
+    private void releaseAll() {
+        Object msg;
+        while ((msg = queued.pollFirst()) != null) {
+            ReferenceCountUtil.release(msg);
+        }
+        held.forEach(ReferenceCountUtil::release);
+        held.clear();
+    }
+
+    private static void closeQuietly(DiskStore.FileBody file) {
+        if (file != null) {
+            try {
+                file.close();
+            } catch (java.io.IOException ignored) {
+                // nothing was sent from it
+            }
+        }
+    }
+
+    private static boolean isSafe(HttpMethod m) {
+        return m.equals(HttpMethod.GET) || m.equals(HttpMethod.HEAD) || m.equals(HttpMethod.OPTIONS)
+                || m.equals(HttpMethod.TRACE);
+    }
+
+    /** One request and what the cache does for it. */
+    private final class Exchange {
+        final HttpRequest request;
+        final boolean head;
+        CachePolicy.RequestPlan plan;
+        String host;
+        String target;
+        String urlKey;
+        String variantKey;
+        HeaderView requestView;
+        boolean unsafe;
+        String cacheStatus = "fwd=miss";
+        /** A stored response that cannot be served as is: revalidated, or kept for stale-if-error. */
+        ResponseCache.Cached stale;
+        boolean revalidating;
+        boolean waiting;
+        boolean forwarded;
+        Coalescer.Flight flight;
+        Runnable waiter;
+        ScheduledFuture<?> waitTimeout;
+        long requestTime;
+        long responseTime;
+        boolean closeAfter;
+        // the response being teed into the cache
+        CompositeByteBuf tee;
+        int responseStatus;
+        String responseReason;
+        HeaderView responseView;
+        // a stored response written instead of the backend's
+        ResponseCache.Cached replacement;
+        String replacementXCache;
+        String replacementStatus;
+
+        Exchange(HttpRequest request) {
+            this.request = request;
+            this.head = request.method().equals(HttpMethod.HEAD);
+        }
+
+        /** Only bodiless GETs wait for another client's fetch: HEAD and the rest go on their own. */
+        boolean coalescable() {
+            return !head && request.method().equals(HttpMethod.GET) && !HttpUtil.isTransferEncodingChunked(request)
+                    && HttpUtil.getContentLength(request, 0L) == 0;
+        }
+
+        void replace(ResponseCache.Cached with, String xCache, String status) {
+            replacement = with;
+            replacementXCache = xCache;
+            replacementStatus = status;
+        }
+
+        void dropTee() {
+            if (tee != null) {
+                tee.release();
+                tee = null;
+            }
+        }
+
+        /** The connection closed mid-exchange: nothing is stored, waiters go on without us. */
+        void abandon() {
+            dropTee();
+            if (waitTimeout != null) {
+                waitTimeout.cancel(false);
+            }
+            if (waiter != null) {
+                cache.coalescer().leave(variantKey, waiter);
+            }
+            if (flight != null) {
+                flight.finish();
+                flight = null;
+            }
+        }
+    }
+}
