@@ -1,10 +1,11 @@
 package dev.pibl.app;
 
+import static dev.pibl.app.Processes.awaitListening;
+import static dev.pibl.app.Processes.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,6 +37,8 @@ class DemoCommandTest {
                 "  - { name: node-2, url: \"http://127.0.0.1:" + (first + 1) + "\" }",
                 "  - { name: node-3, url: \"http://127.0.0.1:" + (first + 2) + "\" }",
                 "logging: { file: " + dir.resolve("access.log") + ", stdout: false }",
+                "cache: { directory: " + dir.resolve("cache") + " }",
+                "admin: { port: 0 }",
                 ""));
         Process demo = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(),
@@ -51,17 +54,18 @@ class DemoCommandTest {
             }
             assertThat(bodies).containsExactly("Hello from node-1", "Hello from node-2", "Hello from node-3",
                     "Hello from node-1");
+            // Dynamic answers are no-store (above, each from its node); static files are cached.
+            List<String> xCache = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                xCache.add(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/static/1k.bin"))
+                        .build(), HttpResponse.BodyHandlers.discarding()).headers().firstValue("X-Cache").orElse("-"));
+            }
+            assertThat(xCache).containsExactly("MISS", "HIT");
             demo.destroy();
             assertThat(demo.waitFor(20, TimeUnit.SECONDS)).isTrue();
             assertThat(demo.exitValue()).isZero();
         } finally {
             demo.destroyForcibly();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 
@@ -77,18 +81,5 @@ class DemoCommandTest {
             }
         }
         throw new IllegalStateException("no three consecutive free ports");
-    }
-
-    private static void awaitListening(int port, Process process) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            assertThat(process.isAlive()).as("pibl demo exited early").isTrue();
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(50);
-            }
-        }
-        throw new AssertionError("pibl demo did not listen on " + port);
     }
 }

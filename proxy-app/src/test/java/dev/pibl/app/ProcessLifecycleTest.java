@@ -1,13 +1,12 @@
 package dev.pibl.app;
 
+import static dev.pibl.app.Processes.awaitListening;
+import static dev.pibl.app.Processes.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pibl.testing.RawHttp;
 import dev.pibl.testing.TestBackend;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -41,8 +40,10 @@ class ProcessLifecycleTest {
                     "  - { name: node-a, url: \"" + a.url() + "\" }",
                     "  - { name: node-b, url: \"" + b.url() + "\" }",
                     "logging: { file: " + log + " }",
+                    "cache: { directory: " + dir.resolve("cache") + " }",
+                    "admin: { port: 0 }",
                     ""));
-            Process pibl = new ProcessBuilder(javaBinary(), "-cp", System.getProperty("java.class.path"),
+            Process pibl = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp", System.getProperty("java.class.path"),
                     Main.class.getName(), "--config", config.toString())
                     .redirectOutput(dir.resolve("stdout").toFile())
                     .redirectError(dir.resolve("stderr").toFile())
@@ -73,28 +74,5 @@ class ProcessLifecycleTest {
             assertThat(Files.readAllLines(dir.resolve("stdout"))).isEqualTo(fileLines);
             assertThat(Files.readString(dir.resolve("stderr"))).contains("PIBL listening on").contains("PIBL stopped");
         }
-    }
-
-    private static String javaBinary() {
-        return ProcessHandle.current().info().command().orElse("java");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static void awaitListening(int port, Process process) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            assertThat(process.isAlive()).as("PIBL exited early").isTrue();
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(50);
-            }
-        }
-        throw new AssertionError("PIBL did not listen on " + port + " within 30 s");
     }
 }

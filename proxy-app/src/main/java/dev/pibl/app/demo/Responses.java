@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpResponse;
@@ -89,8 +90,10 @@ final class Responses {
         return response;
     }
 
+    /** Dynamic answers (everything but the static files) differ per node and request: never cached. */
     private static void common(DemoContent node, HttpHeaders headers) {
-        headers.set(HttpHeaderNames.SERVER, SERVER)
+        headers.set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE)
+                .set(HttpHeaderNames.SERVER, SERVER)
                 .set(HttpHeaderNames.DATE, HttpDate.now())
                 .set(X_BACKEND, node.backendHeader());
     }
