@@ -12,15 +12,16 @@ ROOT=$(cd "$HERE/.." && pwd)
 DURATION=${DURATION:-15s}            # measured wrk run, per target and scenario
 WARMUP=${WARMUP:-5s}                 # unmeasured wrk run just before each measured one; 0 = none
 CONNECTIONS=${CONNECTIONS:-64}       # wrk -c
-TARGETS=${TARGETS:-"direct nginx haproxy pibl"}
+TARGETS=${TARGETS:-"direct nginx haproxy varnish pibl"}
 SCENARIOS=${SCENARIOS:-"1k 100k 1k-close hit-1k hit-100k"}
-RATIOS=${RATIOS:-"pibl/nginx pibl/haproxy"}   # pairs a/b printed as ratios per scenario
+RATIOS=${RATIOS:-"pibl/nginx pibl/haproxy pibl/varnish"}   # pairs a/b printed as ratios per scenario
 PROXY_CPU=${PROXY_CPU:-0}            # every proxy is pinned here
 LOAD_CPU=${LOAD_CPU:-1}              # wrk and the backend nginx are pinned here
 BACKEND_PORTS=${BACKEND_PORTS:-"9001 9002 9003"}
 NGINX_PORT=${NGINX_PORT:-8081}
 HAPROXY_PORT=${HAPROXY_PORT:-8082}
 PIBL_PORT=${PIBL_PORT:-8083}
+VARNISH_PORT=${VARNISH_PORT:-8084}
 CACHE_MAX_AGE=${CACHE_MAX_AGE:-86400}  # Cache-Control max-age (s) the backends send for /cache/
 HIT_PROBE=${HIT_PROBE:-1s}           # cache-hit check: this long a wrk run must reach no backend
 NGINX_CACHE_SENDFILE=${NGINX_CACHE_SENDFILE:-on}   # nginx's sendfile when serving cache hits
@@ -59,8 +60,9 @@ scenario_mode() { echo "${SCENARIO_MODE[$1]:-proxy}"; }
 # and returns 0; or sets T_SKIP to a reason and returns 1. T_MODE tells it how to run:
 # "proxy" (no cache) or "cache" (its cache on); a target is started once per mode the
 # scenarios need, and only in the modes TARGET_MODES lists for it (default: both).
-declare -A TARGET_LABEL=([direct]="direct" [nginx]="nginx" [haproxy]="HAProxy" [pibl]="PIBL")
-declare -A TARGET_MODES=([direct]="proxy")
+declare -A TARGET_LABEL=([direct]="direct" [nginx]="nginx" [haproxy]="HAProxy" [pibl]="PIBL"
+                         [varnish]="Varnish")
+declare -A TARGET_MODES=([direct]="proxy" [varnish]="cache")
 target_modes() { echo "${TARGET_MODES[$1]:-proxy cache}"; }
 # "nginx", or "nginx (cache)" for a target that runs in both modes, started for the cache
 target_label() {
@@ -423,6 +425,44 @@ EOF
     wait_ready haproxy "$T_PGID" "http://127.0.0.1:$T_PORT/1k.bin" 1024
 }
 
+# Varnish: cache mode only (TARGET_MODES). varnishd in the foreground (-F) in the spawned
+# process group; its child (the cache process) stays in that group, so its CPU is charged.
+start_target_varnish() {
+    local port backends="" adds="" i=0
+    T_PORT=$VARNISH_PORT; T_CPU=$PROXY_CPU; T_LOG=
+    command -v varnishd >/dev/null || { T_SKIP="varnishd is not installed (apt-get install -y varnish)"; return 1; }
+    port_busy "$T_PORT" && { T_SKIP="port $T_PORT is already in use"; return 1; }
+    for port in $BACKEND_PORTS; do
+        i=$((i + 1))
+        backends+="backend b$i { .host = \"127.0.0.1\"; .port = \"$port\"; }"$'\n'
+        adds+="    rr.add_backend(b$i);"$'\n'
+    done
+    cat >"$TMPD/varnish.vcl" <<EOF
+# Varnish as the cache under test: round-robin over the backends, the built-in VCL
+# otherwise (so objects live for the backend's max-age), and a header telling hits.
+vcl 4.1;
+import directors;
+$backends
+sub vcl_init {
+    new rr = directors.round_robin();
+$adds}
+sub vcl_recv {
+    set req.backend_hint = rr.backend();
+}
+sub vcl_deliver {
+    if (obj.hits > 0) { set resp.http.X-Cache = "HIT"; } else { set resp.http.X-Cache = "MISS"; }
+}
+EOF
+    chmod 644 "$TMPD/varnish.vcl"
+    # -T none: no management port; -n: its working dir (shared-memory log) in the temp dir.
+    spawn varnish "$T_CPU" "$TMPD/varnish.out" "$TMPD/varnish.err" \
+        varnishd -F -a "127.0.0.1:$T_PORT" -T none -n "$TMPD/varnish" -f "$TMPD/varnish.vcl" \
+        -s malloc,256m -p thread_pools=1
+    T_PGID=$SPAWNED
+    T_DESC="Varnish $(varnishd -V 2>&1 | sed -n '1s/.*(varnish-\([^ ]*\) .*/\1/p'): -s malloc,256m, thread_pools 1 (a thread per connection), round-robin director, built-in VCL; no access log (only its in-memory log)"
+    wait_ready varnish "$T_PGID" "http://127.0.0.1:$T_PORT/1k.bin" 1024
+}
+
 start_target_pibl() {
     local port i=0
     T_PORT=$PIBL_PORT; T_CPU=$PROXY_CPU; T_LOG=$TMPD/pibl-access.log
@@ -706,7 +746,7 @@ for s in $SCENARIOS; do
 done
 for t in $TARGETS; do declare -F "start_target_${t//-/_}" >/dev/null || die "unknown target '$t'"; done
 (( $(nproc) > PROXY_CPU && $(nproc) > LOAD_CPU )) || die "need CPUs $PROXY_CPU and $LOAD_CPU; this machine has $(nproc)"
-for p in nginx haproxy; do
+for p in nginx haproxy varnishd; do
     if pgrep -x "$p" >/dev/null; then log "note: $p processes not started by this run are running (pids $(pgrep -d ' ' -x "$p")); they may steal CPU"; fi
 done
 
