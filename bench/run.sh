@@ -326,10 +326,10 @@ start_target_nginx() {
     if [[ $T_MODE == cache ]]; then
         # proxy_cache keeps objects in files (here under the temp dir, so in the page
         # cache) and serves hits from them: sendfile and open_file_cache as for static files.
-        # sendfile on costs more CPU per 1 KiB hit (a second write and segment for the body)
+        # sendfile on costs more CPU per 1 KiB hit (presumably a second write for the body)
         # and less per 100 KiB hit than off; NGINX_CACHE_SENDFILE=off measures the other way.
         # Not tcp_nopush: with it, nginx 1.22's keep-alive cache hits of 100 KiB stalled
-        # ~40 ms each (TCP_CORK and delayed ACKs): 1.6 k req/s instead of 20+ k.
+        # ~40 ms each (TCP_CORK meeting delayed ACKs, it seems): 1.6 k req/s instead of 20+ k.
         cache_http="    proxy_cache_path $TMPD/nginx-cache levels=1:2 keys_zone=bench:10m max_size=256m inactive=1d use_temp_path=off;
     sendfile $NGINX_CACHE_SENDFILE;
     open_file_cache max=64 inactive=600s;
