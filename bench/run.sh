@@ -12,15 +12,19 @@ ROOT=$(cd "$HERE/.." && pwd)
 DURATION=${DURATION:-15s}            # measured wrk run, per target and scenario
 WARMUP=${WARMUP:-5s}                 # unmeasured wrk run just before each measured one; 0 = none
 CONNECTIONS=${CONNECTIONS:-64}       # wrk -c
-TARGETS=${TARGETS:-"direct nginx haproxy pibl"}
-SCENARIOS=${SCENARIOS:-"1k 100k 1k-close"}
-RATIOS=${RATIOS:-"pibl/nginx pibl/haproxy"}   # pairs a/b printed as ratios per scenario
+TARGETS=${TARGETS:-"direct nginx haproxy varnish pibl"}
+SCENARIOS=${SCENARIOS:-"1k 100k 1k-close hit-1k hit-100k"}
+RATIOS=${RATIOS:-"pibl/nginx pibl/haproxy pibl/varnish"}   # pairs a/b printed as ratios per scenario
 PROXY_CPU=${PROXY_CPU:-0}            # every proxy is pinned here
 LOAD_CPU=${LOAD_CPU:-1}              # wrk and the backend nginx are pinned here
 BACKEND_PORTS=${BACKEND_PORTS:-"9001 9002 9003"}
 NGINX_PORT=${NGINX_PORT:-8081}
 HAPROXY_PORT=${HAPROXY_PORT:-8082}
 PIBL_PORT=${PIBL_PORT:-8083}
+VARNISH_PORT=${VARNISH_PORT:-8084}
+CACHE_MAX_AGE=${CACHE_MAX_AGE:-86400}  # Cache-Control max-age (s) the backends send for /cache/
+HIT_PROBE=${HIT_PROBE:-1s}           # cache-hit check: this long a wrk run must reach no backend
+NGINX_CACHE_SENDFILE=${NGINX_CACHE_SENDFILE:-on}   # nginx's sendfile when serving cache hits
 PIBL_JAR=${PIBL_JAR:-$ROOT/proxy-app/target/pibl.jar}
 PIBL_BUILD=${PIBL_BUILD:-auto}       # auto: build if the jar is missing or older than the sources; always; never
 PIBL_JAVA_OPTS=${PIBL_JAVA_OPTS:-"-XX:+UseParallelGC -Xms512m -Xmx512m -XX:ActiveProcessorCount=1"}
@@ -35,9 +39,17 @@ RETRIES=${RETRIES:-1}                # alone is flagged, and measured again up t
 # ------------------------------------------------------------------ scenarios ----
 # To add a scenario, add an entry to SCENARIO_PATH and SCENARIO_SIZE (the body size the
 # readiness check expects), and to SCENARIO_HEADER if wrk must send an extra header.
-declare -A SCENARIO_PATH=([1k]=/1k.bin [100k]=/100k.bin [1k-close]=/1k.bin)
-declare -A SCENARIO_SIZE=([1k]=1024 [100k]=102400 [1k-close]=1024)
+# SCENARIO_MODE says how the targets run for it: "proxy" (the default: every request goes
+# to a backend) or "cache" (the targets run with their cache on, and the scenario measures
+# hits). Cache scenarios use paths under /cache/, which the backends send with
+# Cache-Control: max-age=CACHE_MAX_AGE and log: a hit check before measuring fails the
+# target when its requests still reach a backend, and the measured run reports how many did.
+declare -A SCENARIO_PATH=([1k]=/1k.bin [100k]=/100k.bin [1k-close]=/1k.bin
+                          [hit-1k]=/cache/1k.bin [hit-100k]=/cache/100k.bin)
+declare -A SCENARIO_SIZE=([1k]=1024 [100k]=102400 [1k-close]=1024 [hit-1k]=1024 [hit-100k]=102400)
 declare -A SCENARIO_HEADER=([1k-close]="Connection: close")
+declare -A SCENARIO_MODE=([hit-1k]=cache [hit-100k]=cache)
+scenario_mode() { echo "${SCENARIO_MODE[$1]:-proxy}"; }
 
 # -------------------------------------------------------------------- targets ----
 # To add a target, write start_target_<name> (dashes become underscores). It starts its
@@ -45,8 +57,19 @@ declare -A SCENARIO_HEADER=([1k-close]="Connection: close")
 #   T_PORT  the port wrk hits            T_PGID  process group whose CPU time is charged
 #   T_CPU   the CPU that group runs on   T_DESC  one line for the report
 #   T_LOG   its access log, if any (its line count is reported, then it is deleted)
-# and returns 0; or sets T_SKIP to a reason and returns 1.
-declare -A TARGET_LABEL=([direct]="direct" [nginx]="nginx" [haproxy]="HAProxy" [pibl]="PIBL")
+# and returns 0; or sets T_SKIP to a reason and returns 1. T_MODE tells it how to run:
+# "proxy" (no cache) or "cache" (its cache on); a target is started once per mode the
+# scenarios need, and only in the modes TARGET_MODES lists for it (default: both).
+declare -A TARGET_LABEL=([direct]="direct" [nginx]="nginx" [haproxy]="HAProxy" [pibl]="PIBL"
+                         [varnish]="Varnish")
+declare -A TARGET_MODES=([direct]="proxy" [varnish]="cache")
+target_modes() { echo "${TARGET_MODES[$1]:-proxy cache}"; }
+# "nginx", or "nginx (cache)" for a target that runs in both modes, started for the cache
+target_label() {
+    local l=${TARGET_LABEL[$1]:-$1}
+    if [[ $2 == cache && " $(target_modes "$1") " == *" proxy "* ]]; then l+=" (cache)"; fi
+    echo "$l"
+}
 
 # ------------------------------------------------------------------- helpers ----
 log()  { printf '%s [bench] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -247,7 +270,7 @@ start_backends() {
         listens+="        listen 127.0.0.1:$port;"$'\n'
     done
     cat >"$TMPD/backend.conf" <<EOF
-# Backends: static files, one worker, no access log.
+# Backends: static files, one worker, no access log except for /cache/.
 worker_processes 1;
 daemon off;
 pid $TMPD/backend.pid;
@@ -263,9 +286,17 @@ http {
     open_file_cache_valid 600s;
     keepalive_requests 100000;
     keepalive_timeout 120s;
+    log_format hits '\$server_port \$request';
 $(nginx_temp_paths backend)
     server {
 $listens        root $TMPD/www;
+        # The cache-hit scenarios' objects: cacheable for longer than any run, and every
+        # request for them logged (unbuffered), so a miss shows as a line in this log.
+        location /cache/ {
+            alias $TMPD/www/;
+            add_header Cache-Control "public, max-age=$CACHE_MAX_AGE" always;
+            access_log $BACKEND_LOG hits;
+        }
     }
 }
 EOF
@@ -288,10 +319,24 @@ start_target_direct() {
 }
 
 start_target_nginx() {
-    local port servers=""
+    local port servers="" cache_http="" cache_loc=""
     for port in $BACKEND_PORTS; do servers+="        server 127.0.0.1:$port;"$'\n'; done
     T_PORT=$NGINX_PORT; T_CPU=$PROXY_CPU; T_LOG=$TMPD/nginx-access.log
     port_busy "$T_PORT" && { T_SKIP="port $T_PORT is already in use"; return 1; }
+    if [[ $T_MODE == cache ]]; then
+        # proxy_cache keeps objects in files (here under the temp dir, so in the page
+        # cache) and serves hits from them: sendfile and open_file_cache as for static files.
+        # sendfile on costs more CPU per 1 KiB hit (presumably a second write for the body)
+        # and less per 100 KiB hit than off; NGINX_CACHE_SENDFILE=off measures the other way.
+        # Not tcp_nopush: with it, nginx 1.22's keep-alive cache hits of 100 KiB stalled
+        # ~40 ms each (TCP_CORK meeting delayed ACKs, it seems): 1.6 k req/s instead of 20+ k.
+        cache_http="    proxy_cache_path $TMPD/nginx-cache levels=1:2 keys_zone=bench:10m max_size=256m inactive=1d use_temp_path=off;
+    sendfile $NGINX_CACHE_SENDFILE;
+    open_file_cache max=64 inactive=600s;
+    open_file_cache_valid 600s;"
+        cache_loc="            proxy_cache bench;
+            add_header X-Cache-Status \$upstream_cache_status always;"
+    fi
     cat >"$TMPD/nginx.conf" <<EOF
 # nginx as the reverse proxy under test.
 worker_processes 1;
@@ -305,6 +350,7 @@ http {
     keepalive_requests 100000;
     keepalive_timeout 120s;
 $(nginx_temp_paths nginx)
+$cache_http
     upstream backends {
 $servers        keepalive 64;
         keepalive_requests 100000;
@@ -315,6 +361,7 @@ $servers        keepalive 64;
             proxy_pass http://backends;
             proxy_http_version 1.1;
             proxy_set_header Connection "";
+$cache_loc
         }
     }
 }
@@ -323,12 +370,25 @@ EOF
         nginx -p "$TMPD" -e "$TMPD/nginx-error.log" -c "$TMPD/nginx.conf"
     T_PGID=$SPAWNED
     T_DESC="nginx $(nginx -v 2>&1 | sed 's|.*nginx/||'): 1 worker, round-robin upstream, keepalive 64, HTTP/1.1 upstream, access log (combined, buffer=64k)"
+    [[ $T_MODE == cache ]] && T_DESC+="; proxy_cache (keys_zone 10m, max_size 256m, files under the temp dir), sendfile $NGINX_CACHE_SENDFILE, open_file_cache"
     wait_ready nginx "$T_PGID" "http://127.0.0.1:$T_PORT/1k.bin" 1024
 }
 
 start_target_haproxy() {
-    local port servers="" i=0
+    local port servers="" i=0 cache_sec="" cache_use=""
     for port in $BACKEND_PORTS; do i=$((i + 1)); servers+="    server b$i 127.0.0.1:$port"$'\n'; done
+    if [[ $T_MODE == cache ]]; then
+        # total-max-size is in MB; max-object-size (bytes) defaults to 1/256 of it and may
+        # be at most half of it; max-age caps every object's lifetime (default only 60 s).
+        cache_sec="cache bench
+    total-max-size 256
+    max-object-size 8388608
+    max-age $CACHE_MAX_AGE"
+        cache_use="    http-request cache-use bench
+    http-response cache-store bench
+    http-after-response set-header X-Cache-Status HIT if { res.cache_hit }
+    http-after-response set-header X-Cache-Status MISS unless { res.cache_hit }"
+    fi
     T_PORT=$HAPROXY_PORT; T_CPU=$PROXY_CPU; T_LOG=$TMPD/haproxy-access.log
     port_busy "$T_PORT" && { T_SKIP="port $T_PORT is already in use"; return 1; }
     cat >"$TMPD/haproxy.cfg" <<EOF
@@ -348,18 +408,59 @@ defaults
     timeout client 30s
     timeout server 30s
     timeout http-keep-alive 120s
+$cache_sec
 frontend fe
     bind 127.0.0.1:$T_PORT
     default_backend be
 backend be
     balance roundrobin
+$cache_use
 $servers
 EOF
     haproxy -c -q -f "$TMPD/haproxy.cfg" >&2 || { T_SKIP="haproxy -c rejected the config"; return 1; }
     spawn haproxy "$T_CPU" "$T_LOG" "$TMPD/haproxy.err" haproxy -db -f "$TMPD/haproxy.cfg"
     T_PGID=$SPAWNED
     T_DESC="HAProxy $(haproxy -v | awk 'NR==1 { print $3 }'): nbthread 1, balance roundrobin, http-reuse always, option httplog to stdout -> file (one write per request)"
+    [[ $T_MODE == cache ]] && T_DESC+="; cache (total-max-size 256 MB, max-object-size 8 MiB, max-age $CACHE_MAX_AGE s), cache-use/cache-store in the backend"
     wait_ready haproxy "$T_PGID" "http://127.0.0.1:$T_PORT/1k.bin" 1024
+}
+
+# Varnish: cache mode only (TARGET_MODES). varnishd in the foreground (-F) in the spawned
+# process group; its child (the cache process) stays in that group, so its CPU is charged.
+start_target_varnish() {
+    local port backends="" adds="" i=0
+    T_PORT=$VARNISH_PORT; T_CPU=$PROXY_CPU; T_LOG=
+    command -v varnishd >/dev/null || { T_SKIP="varnishd is not installed (apt-get install -y varnish)"; return 1; }
+    port_busy "$T_PORT" && { T_SKIP="port $T_PORT is already in use"; return 1; }
+    for port in $BACKEND_PORTS; do
+        i=$((i + 1))
+        backends+="backend b$i { .host = \"127.0.0.1\"; .port = \"$port\"; }"$'\n'
+        adds+="    rr.add_backend(b$i);"$'\n'
+    done
+    cat >"$TMPD/varnish.vcl" <<EOF
+# Varnish as the cache under test: round-robin over the backends, the built-in VCL
+# otherwise (so objects live for the backend's max-age), and a header telling hits.
+vcl 4.1;
+import directors;
+$backends
+sub vcl_init {
+    new rr = directors.round_robin();
+$adds}
+sub vcl_recv {
+    set req.backend_hint = rr.backend();
+}
+sub vcl_deliver {
+    if (obj.hits > 0) { set resp.http.X-Cache = "HIT"; } else { set resp.http.X-Cache = "MISS"; }
+}
+EOF
+    chmod 644 "$TMPD/varnish.vcl"
+    # -T none: no management port; -n: its working dir (shared-memory log) in the temp dir.
+    spawn varnish "$T_CPU" "$TMPD/varnish.out" "$TMPD/varnish.err" \
+        varnishd -F -a "127.0.0.1:$T_PORT" -T none -n "$TMPD/varnish" -f "$TMPD/varnish.vcl" \
+        -s malloc,256m -p thread_pools=1
+    T_PGID=$SPAWNED
+    T_DESC="Varnish $(varnishd -V 2>&1 | sed -n '1s/.*(varnish-\([^ ]*\) .*/\1/p'): -s malloc,256m, thread_pools 1 (a thread per connection), round-robin director, built-in VCL; no access log (only its in-memory log)"
+    wait_ready varnish "$T_PGID" "http://127.0.0.1:$T_PORT/1k.bin" 1024
 }
 
 start_target_pibl() {
@@ -386,13 +487,20 @@ start_target_pibl() {
         for port in $BACKEND_PORTS; do
             i=$((i + 1)); printf '  - name: b%s\n    url: "http://127.0.0.1:%s"\n' "$i" "$port"
         done
-        printf 'logging:\n  file: %s\n  stdout: false\ncache:\n  enabled: false\n' "$T_LOG"
+        printf 'logging:\n  file: %s\n  stdout: false\n' "$T_LOG"
+        if [[ $T_MODE == cache ]]; then
+            printf 'cache:\n  enabled: true\n  default-ttl: 60s\n  directory: %s\n' "$TMPD/pibl-cache"
+            printf '  memory-size: 256MiB\n  max-object-size: 8MiB\n'
+        else
+            printf 'cache:\n  enabled: false\n'
+        fi
     } >"$TMPD/pibl.yaml"
     # shellcheck disable=SC2086  # PIBL_JAVA_OPTS is a list of words
     spawn pibl "$T_CPU" "$TMPD/pibl.out" "$TMPD/pibl.err" \
         java $PIBL_JAVA_OPTS -jar "$PIBL_JAR" --config "$TMPD/pibl.yaml"
     T_PGID=$SPAWNED
     T_DESC="PIBL $(basename "$PIBL_JAR") ($(date -r "$PIBL_JAR" '+%F %T')): java $PIBL_JAVA_OPTS, io-threads 1, round-robin, access log to file"
+    [[ $T_MODE == cache ]] && T_DESC+="; cache on (memory-size 256MiB, max-object-size 8MiB, default-ttl 60s, directory in the temp dir)"
     wait_ready pibl "$T_PGID" "http://127.0.0.1:$T_PORT/1k.bin" 1024
 }
 
@@ -410,9 +518,43 @@ run_wrk() {
     return "$rc"
 }
 
+backend_requests() { wc -l <"$BACKEND_LOG"; }   # requests for /cache/ the backends served so far
+
+# check_hits TARGET SCENARIO URL: fill the target's cache with a few sequential requests,
+# then a HIT_PROBE-long wrk run must not reach any backend. Appends a FAILED row and
+# returns 1 when it does (the target is not caching: its numbers would be a proxy's).
+check_hits() {
+    local t=$1 s=$2 url=$3 i b0 b1 line hdrs kv probe
+    probe="$RAW_DIR/$t-$s-hitprobe.txt"
+    local -A P=()
+    for i in 1 2 3; do curl -s -o /dev/null --max-time 5 "$url" || true; done
+    sleep 0.5
+    hdrs=$(curl -s -D - -o /dev/null --max-time 5 "$url" | tr -d '\r' \
+           | grep -iE '^(x-cache|x-cache-status|age):' | tr '\n' ' ' || true)
+    b0=$(backend_requests)
+    run_wrk "$probe" "$HIT_PROBE" "$url" "$s" || true
+    b1=$(backend_requests)
+    line=$(grep -m1 '^WRKRESULT' "$probe" || true)
+    for kv in ${line#WRKRESULT }; do P[${kv%%=*}]=${kv#*=}; done
+    if [[ -z $line || ${P[requests]:-0} == 0 ]]; then
+        loud "$t / $s: the cache-hit probe made no requests: $(tail -3 "$probe" | tr '\n' ' ')"
+        printf '%s\t%s\tFAILED\thit probe made no requests\n' "$s" "$t" >>"$TMPD/rows"
+        return 1
+    fi
+    if (( b1 > b0 )); then
+        # (wrk counts completed requests only, so the backends may have served a few more)
+        loud "$t / $s: NOT SERVED FROM CACHE: the backends served $(( b1 - b0 )) requests during a $HIT_PROBE probe that completed ${P[requests]} (headers: ${hdrs:-none}); not measured"
+        printf '%s\t%s\tFAILED\tnot served from cache: the backends served %s requests during a %s probe of %s\n' \
+            "$s" "$t" "$(( b1 - b0 ))" "$HIT_PROBE" "${P[requests]}" >>"$TMPD/rows"
+        return 1
+    fi
+    log "$t / $s: cache hits: none of ${P[requests]} probe requests reached a backend (headers: ${hdrs:-none})"
+    HITCHECK+="${TARGET_LABEL[$t]:-$t} $s: 0 of ${P[requests]}${hdrs:+ (${hdrs% })}; "
+}
+
 # measure TARGET SCENARIO: warm-up, then the measured run; appends one row to $TMPD/rows.
 measure() {
-    local t=$1 s=$2 url raw ticks0 ticks1 t0 t1 c00 c01 c10 c11 line kv got
+    local t=$1 s=$2 url raw ticks0 ticks1 t0 t1 c00 c01 c10 c11 line kv got cache=0 b0 b1 bhits=-
     local -A R=()
     url="http://127.0.0.1:$T_PORT${SCENARIO_PATH[$s]}"
     # the response must be right before it is worth timing
@@ -423,6 +565,10 @@ measure() {
         loud "$t / $s: $url answered '$got', expected '200 ${SCENARIO_SIZE[$s]}'; not measured"
         printf '%s\t%s\tFAILED\twrong response: %s\n' "$s" "$t" "$got" >>"$TMPD/rows"
         return 0
+    fi
+    if [[ $(scenario_mode "$s") == cache ]]; then
+        cache=1
+        check_hits "$t" "$s" "$url" || return 0
     fi
     local attempt
     for (( attempt = 0; ; attempt++ )); do
@@ -436,11 +582,11 @@ measure() {
         fi
         log "$t / $s: measuring $DURATION, $CONNECTIONS connections, $url"
         ticks0=$(group_ticks "$T_PGID"); read -r c00 _ < <(cpu_jiffies "$PROXY_CPU")
-        read -r c10 _ < <(cpu_jiffies "$LOAD_CPU"); t0=$(now_ns)
+        read -r c10 _ < <(cpu_jiffies "$LOAD_CPU"); (( cache )) && b0=$(backend_requests); t0=$(now_ns)
         local rc=0
         run_wrk "$raw" "$DURATION" "$url" "$s" || rc=$?
         t1=$(now_ns); ticks1=$(group_ticks "$T_PGID"); read -r c01 _ < <(cpu_jiffies "$PROXY_CPU")
-        read -r c11 _ < <(cpu_jiffies "$LOAD_CPU")
+        read -r c11 _ < <(cpu_jiffies "$LOAD_CPU"); (( cache )) && b1=$(backend_requests) && bhits=$(( b1 - b0 ))
         line=$(grep -m1 '^WRKRESULT' "$raw" || true)
         if [[ -z $line ]]; then
             loud "$t / $s: wrk failed (exit $rc), no result: $(tail -3 "$raw" | tr '\n' ' ')"
@@ -458,7 +604,7 @@ measure() {
         cpu0_pct=$(calc '%.0f' "($c01 - $c00) * 1e6 / $CLK_TCK / 1e6 / $wall_s * 100")
         cpu1_pct=$(calc '%.0f' "($c11 - $c10) * 1e6 / $CLK_TCK / 1e6 / $wall_s * 100")
         log "$t / $s: $(calc '%.0f' "${R[rps]}") req/s, p50 ${R[p50_us]} us, p99 ${R[p99_us]} us," \
-            "errors $errs, $cpu_us_req us CPU/req (target $tgt_pct%, CPU$PROXY_CPU $cpu0_pct%, CPU$LOAD_CPU $cpu1_pct%)"
+            "errors $errs, $cpu_us_req us CPU/req (target $tgt_pct%, CPU$PROXY_CPU $cpu0_pct%, CPU$LOAD_CPU $cpu1_pct%)$( (( cache )) && echo ", $bhits requests reached a backend")"
         # someone else's work on the proxy's CPU spoils both its req/s and its CPU per request
         if [[ $T_CPU == "$PROXY_CPU" ]] && (( cpu0_pct - tgt_pct > OTHERS_MAX && attempt < RETRIES )); then
             loud "$t / $s: CPU$PROXY_CPU was $(( cpu0_pct - tgt_pct ))% busy with other work during the run; measuring again"
@@ -467,10 +613,12 @@ measure() {
         break
     done
     # scenario target rps p50 p99 errors status socket requests cpu_us/req target% cpu0% cpu1% target_cpu
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$s" "$t" "${R[rps]}" \
+    # backend_requests (cache scenarios; "-" otherwise)
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$s" "$t" "${R[rps]}" \
         "${R[p50_us]}" "${R[p99_us]}" "$errs" "${R[status]}" "$sock" "${R[requests]}" \
-        "$cpu_us_req" "$tgt_pct" "$cpu0_pct" "$cpu1_pct" "$T_CPU" >>"$TMPD/rows"
+        "$cpu_us_req" "$tgt_pct" "$cpu0_pct" "$cpu1_pct" "$T_CPU" "$bhits" >>"$TMPD/rows"
     if (( errs > 0 )); then loud "$t / $s: $errs errors (non-2xx/3xx ${R[status]}, socket $sock)"; fi
+    if [[ $bhits != - ]] && (( bhits > 0 )); then loud "$t / $s: $bhits of ${R[requests]} requests reached a backend during the measured run"; fi
 }
 
 # ------------------------------------------------------------------ report ----
@@ -489,23 +637,33 @@ write_report() {
         echo "- load average at start: $LOAD_START; at end: $(cut -d' ' -f1-3 /proc/loadavg)"
         echo
         echo "Targets:"
-        local t
-        for t in $TARGETS; do echo "- **${TARGET_LABEL[$t]:-$t}**: ${DESC[$t]:-not run}"; done
+        local t m
+        for t in $TARGETS; do
+            for m in $MODES; do
+                [[ " $(target_modes "$t") " == *" $m "* ]] || continue
+                echo "- **$(target_label "$t" "$m")**: ${DESC[$t@$m]:-not run}"
+            done
+        done
         echo
         echo "| scenario | target | req/s | p50 ms | p99 ms | errors | CPU µs/req | target CPU % | CPU$PROXY_CPU busy % | CPU$LOAD_CPU busy % |"
         echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
         awk -F'\t' -v labels="$(for t in "${!TARGET_LABEL[@]}"; do printf '%s=%s;' "$t" "${TARGET_LABEL[$t]}"; done)" \
-            -v scen="$SCENARIOS" -v tgts="$TARGETS" -v skipped="$SKIPPED" -v others="$OTHERS_MAX" -v pcpu="$PROXY_CPU" -v lcpu="$LOAD_CPU" '
+            -v scen="$SCENARIOS" -v tgts="$TARGETS" -v skipped="$SKIPPED" -v others="$OTHERS_MAX" -v pcpu="$PROXY_CPU" -v lcpu="$LOAD_CPU" \
+            -v smodes="$(for s in $SCENARIOS; do printf '%s=%s;' "$s" "$(scenario_mode "$s")"; done)" \
+            -v tmodes="$(for t in $TARGETS; do printf '%s=%s;' "$t" "$(target_modes "$t")"; done)" '
             BEGIN { n = split(labels, a, ";"); for (i = 1; i <= n; i++) { split(a[i], b, "="); L[b[1]] = b[2] }
-                    m = split(skipped, a, ";"); for (i = 1; i <= m; i++) { split(a[i], b, "="); S[b[1]] = b[2] } }
+                    m = split(skipped, a, ";"); for (i = 1; i <= m; i++) { split(a[i], b, "="); S[b[1]] = b[2] }
+                    m = split(smodes, a, ";"); for (i = 1; i <= m; i++) { split(a[i], b, "="); SM[b[1]] = b[2] }
+                    m = split(tmodes, a, ";"); for (i = 1; i <= m; i++) { split(a[i], b, "="); TM[b[1]] = " " b[2] " " } }
             { row[$1 "|" $2] = $0 }
             function lab(t) { return (t in L) ? L[t] : t }
             END {
                 ns = split(scen, sc, " "); nt = split(tgts, tg, " ")
                 for (i = 1; i <= ns; i++) for (j = 1; j <= nt; j++) {
-                    s = sc[i]; t = tg[j]; k = s "|" t
+                    s = sc[i]; t = tg[j]; k = s "|" t; tm = t "@" SM[s]
+                    if (index(TM[t], " " SM[s] " ") == 0) continue   # e.g. direct has no cache
                     if (!(k in row)) {
-                        printf "| %s | %s | %s | | | | | | | |\n", s, lab(t), (t in S) ? "skipped: " S[t] : "not run"
+                        printf "| %s | %s | %s | | | | | | | |\n", s, lab(t), (tm in S) ? "skipped: " S[tm] : "not run"
                         continue
                     }
                     split(row[k], f, "\t")
@@ -516,6 +674,8 @@ write_report() {
                     # full: req/s is capped by the load side; compare CPU µs/req instead.
                     if (f[14] == pcpu && f[13] >= 95 && f[11] < 90) note = " ⚑"
                     if (f[14] == pcpu && f[12] - f[11] > others) note = note " ⚐"
+                    # a cache-hit row where some requests still reached a backend
+                    if (f[15] != "-" && f[15] != "" && f[15] > 0) note = note sprintf(" ⚠ %d from a backend", f[15])
                     printf "| %s | %s | %.0f%s | %.2f | %.2f | %s | %.1f | %d | %d | %d |\n",
                         s, lab(t), f[3], note, f[4] / 1000, f[5] / 1000, err, f[10], f[11], f[12], f[13]
                 }
@@ -530,12 +690,28 @@ write_report() {
         echo
         echo "Access-log lines written: ${LOGLINES:-none}"
         echo
+        if [[ " $MODES " == *" cache "* ]]; then
+            echo "Cache-hit scenarios: each target runs with its cache on and the objects come with"
+            echo "\`Cache-Control: max-age=$CACHE_MAX_AGE\`. After three requests to fill the cache, a"
+            echo "$HIT_PROBE wrk probe must reach no backend (the backends log every /cache/ request), else"
+            echo "the target is reported as not caching and not measured."
+            echo "Probe requests that reached a backend: ${HITCHECK:-none passed}"
+            echo "Requests that reached a backend during the measured runs:" \
+                "$(awk -F'\t' -v labels="$(for t in "${!TARGET_LABEL[@]}"; do printf '%s=%s;' "$t" "${TARGET_LABEL[$t]}"; done)" '
+                    BEGIN { n = split(labels, a, ";"); for (i = 1; i <= n; i++) { split(a[i], b, "="); L[b[1]] = b[2] } }
+                    $3 != "FAILED" && $15 != "-" && $15 != "" { printf "%s %s: %d of %d; ", ($2 in L) ? L[$2] : $2, $1, $15, $9 }' "$TMPD/rows")"
+            echo
+        fi
         echo "## Ratios"
         echo
         local thead="| scenario |" sep="|---|" pair
         for pair in $RATIOS; do thead+=" $pair req/s | $pair CPU/req |"; sep+="---:|---:|"; done
         echo "$thead"; echo "$sep"
-        awk -F'\t' -v scen="$SCENARIOS" -v ratios="$RATIOS" '
+        awk -F'\t' -v scen="$SCENARIOS" -v ratios="$RATIOS" \
+            -v smodes="$(for s in $SCENARIOS; do printf '%s=%s;' "$s" "$(scenario_mode "$s")"; done)" \
+            -v tmodes="$(for p in $RATIOS; do for t in ${p%/*} ${p#*/}; do printf '%s=%s;' "$t" "$(target_modes "$t")"; done; done)" '
+            BEGIN { m = split(smodes, x, ";"); for (i = 1; i <= m; i++) { split(x[i], y, "="); SM[y[1]] = y[2] }
+                    m = split(tmodes, x, ";"); for (i = 1; i <= m; i++) { split(x[i], y, "="); TM[y[1]] = " " y[2] " " } }
             $3 != "FAILED" { rps[$1 "|" $2] = $3; cpu[$1 "|" $2] = $10 }
             END {
                 ns = split(scen, sc, " "); np = split(ratios, pr, " ")
@@ -543,7 +719,9 @@ write_report() {
                     line = "| " sc[i] " |"
                     for (j = 1; j <= np; j++) {
                         split(pr[j], ab, "/"); a = sc[i] "|" ab[1]; b = sc[i] "|" ab[2]
-                        if ((a in rps) && (b in rps) && rps[b] > 0 && cpu[b] > 0)
+                        if (index(TM[ab[1]], " " SM[sc[i]] " ") == 0 || index(TM[ab[2]], " " SM[sc[i]] " ") == 0)
+                            line = line " — | — |"
+                        else if ((a in rps) && (b in rps) && rps[b] > 0 && cpu[b] > 0)
                             line = line sprintf(" %.2f | %.2f |", rps[a] / rps[b], cpu[a] / cpu[b])
                         else line = line " pending | pending |"
                     }
@@ -551,7 +729,8 @@ write_report() {
                 }
             }' "$TMPD/rows"
         echo
-        echo "req/s ratio above 1 and CPU/req ratio below 1 mean the first target is better."
+        echo "req/s ratio above 1 and CPU/req ratio below 1 mean the first target is better;"
+        echo "in cache-hit scenarios both run with their caches on. — = a target without that mode."
         echo "This machine is shared and noisy: quote ratios, not absolute numbers."
     } >"$out"
     echo
@@ -561,10 +740,13 @@ write_report() {
 
 # -------------------------------------------------------------------- main ----
 ensure_tools
-for s in $SCENARIOS; do [[ -n ${SCENARIO_PATH[$s]:-} ]] || die "unknown scenario '$s' (have: ${!SCENARIO_PATH[*]})"; done
+for s in $SCENARIOS; do
+    [[ -n ${SCENARIO_PATH[$s]:-} ]] || die "unknown scenario '$s' (have: ${!SCENARIO_PATH[*]})"
+    [[ $(scenario_mode "$s") == @(proxy|cache) ]] || die "scenario '$s': unknown mode '$(scenario_mode "$s")'"
+done
 for t in $TARGETS; do declare -F "start_target_${t//-/_}" >/dev/null || die "unknown target '$t'"; done
 (( $(nproc) > PROXY_CPU && $(nproc) > LOAD_CPU )) || die "need CPUs $PROXY_CPU and $LOAD_CPU; this machine has $(nproc)"
-for p in nginx haproxy; do
+for p in nginx haproxy varnishd; do
     if pgrep -x "$p" >/dev/null; then log "note: $p processes not started by this run are running (pids $(pgrep -d ' ' -x "$p")); they may steal CPU"; fi
 done
 
@@ -572,35 +754,44 @@ CLK_TCK=$(getconf CLK_TCK)
 STAMP=$(date +%Y%m%d-%H%M%S)
 TMPD=$(mktemp -d /tmp/pibl-bench.XXXXXX)
 RAW_DIR="$RESULTS_DIR/$STAMP-raw"
+BACKEND_LOG=$TMPD/backend-access.log
 mkdir -p "$RAW_DIR"
 : >"$TMPD/rows"
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
-declare -A DESC=()
-SKIPPED=""
+declare -A DESC=()    # "target@mode" -> description
+SKIPPED=""            # "target@mode=reason;..."
 LOGLINES=""
+HITCHECK=""
+MODES=""              # the modes the scenarios need, in order of first appearance
+for s in $SCENARIOS; do [[ " $MODES " == *" $(scenario_mode "$s") "* ]] || MODES+="$(scenario_mode "$s") "; done
 
 start_backends
 check_pinning backend-nginx "$BACKEND_PGID" "$LOAD_CPU"
 
 for t in $TARGETS; do
+  for T_MODE in $MODES; do
+    [[ " $(target_modes "$t") " == *" $T_MODE "* ]] || continue
+    scens=""
+    for s in $SCENARIOS; do [[ $(scenario_mode "$s") == "$T_MODE" ]] && scens+="$s "; done
     T_PORT='' T_PGID='' T_CPU='' T_DESC='' T_LOG='' T_SKIP=''
     n_before=${#STARTED_PGIDS[@]}
-    log "=== target $t"
+    label=$(target_label "$t" "$T_MODE")
+    log "=== target $label: $scens"
     SPAWNED_ERR=
     if ! "start_target_${t//-/_}"; then
         if [[ -n $SPAWNED_ERR && -s $SPAWNED_ERR ]]; then tail -n 20 "$SPAWNED_ERR" >&2; fi
         T_LOG=
         reason=${T_SKIP:-start-up failed}
         reason=${reason//[;=|$'\t\\']/ }    # separators of SKIPPED, and markdown's |
-        loud "SKIPPING ${TARGET_LABEL[$t]:-$t}: $reason"
-        SKIPPED+="$t=$reason;"
-        DESC[$t]="skipped: $reason"
+        loud "SKIPPING $label: $reason"
+        SKIPPED+="$t@$T_MODE=$reason;"
+        DESC[$t@$T_MODE]="skipped: $reason"
     else
-        DESC[$t]=$T_DESC
-        [[ $t != direct ]] && check_pinning "$t" "$T_PGID" "$T_CPU"
-        for s in $SCENARIOS; do
+        DESC[$t@$T_MODE]=$T_DESC
+        [[ $t != direct ]] && check_pinning "$label" "$T_PGID" "$T_CPU"
+        for s in $scens; do
             if ! pgrep -g "$T_PGID" >/dev/null; then
-                loud "$t is no longer running; skipping its remaining scenarios"
+                loud "$label is no longer running; skipping its remaining scenarios"
                 printf '%s\t%s\tFAILED\ttarget died\n' "$s" "$t" >>"$TMPD/rows"
                 continue
             fi
@@ -614,9 +805,10 @@ for t in $TARGETS; do
     if [[ -n $T_LOG && -f $T_LOG ]]; then
         # PIBL rolls its log at 100 MiB into $T_LOG.<date>.<n>.gz: count those lines too.
         # (zcat exits non-zero when the glob matches nothing; the live file's lines still count.)
-        LOGLINES+="${TARGET_LABEL[$t]:-$t} $( { zcat -f "$T_LOG" "$T_LOG".*.gz 2>/dev/null || true; } | wc -l); "
+        LOGLINES+="$label $( { zcat -f "$T_LOG" "$T_LOG".*.gz 2>/dev/null || true; } | wc -l); "
         rm -f "$T_LOG" "$T_LOG".*.gz
     fi
+  done
 done
 
 write_report complete
