@@ -494,6 +494,7 @@ start_target_pibl() {
         else
             printf 'cache:\n  enabled: false\n'
         fi
+        printf 'admin:\n  enabled: false\n'   # nothing to measure there; keeps port 9090 free
     } >"$TMPD/pibl.yaml"
     # shellcheck disable=SC2086  # PIBL_JAVA_OPTS is a list of words
     spawn pibl "$T_CPU" "$TMPD/pibl.out" "$TMPD/pibl.err" \
