@@ -32,8 +32,9 @@ import java.util.Map;
  *   <li>{@code GET /admin/health}: 200 while PIBL runs;</li>
  *   <li>{@code GET /admin/cache}: the cache's counters and sizes, as JSON;</li>
  *   <li>{@code DELETE /admin/cache?url=URL}: purges every stored variant of one URL: an absolute
- *       URL names one host, a path ({@code /static/app.js}) that path on every host;</li>
- *   <li>{@code DELETE /admin/cache}: purges everything.</li>
+ *       URL names one host, a path ({@code /static/app.js}) that path on every host. The parameter
+ *       is percent-decoded once, then compared with targets as clients sent them;</li>
+ *   <li>{@code DELETE /admin/cache?all=true}: purges everything.</li>
  * </ul>
  * With a token configured, every request must carry {@code Authorization: Bearer <token>} (401
  * otherwise). Every answer is JSON. One instance per admin connection, on its event loop.
@@ -93,7 +94,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                     return json(HttpResponseStatus.OK, cacheStatus(routes.cache()));
                 }
                 if (method.equals(HttpMethod.DELETE)) {
-                    return purge(routes.cache(), uri.parameters().get("url"));
+                    return purge(routes.cache(), uri.parameters());
                 }
                 return notAllowed("GET, HEAD, DELETE");
             default:
@@ -112,12 +113,22 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 given.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static FullHttpResponse purge(ResponseCache cache, List<String> urls) {
-        if (urls == null || urls.isEmpty()) {
-            return json(HttpResponseStatus.OK, Map.of("purged", cache.clear(), "scope", "all"));
+    private static FullHttpResponse purge(ResponseCache cache, Map<String, List<String>> params) {
+        for (String name : params.keySet()) {
+            if (!name.equals("url") && !name.equals("all")) {
+                return error(HttpResponseStatus.BAD_REQUEST, "unknown parameter " + name + " (expected: url=URL or all=true)");
+            }
         }
-        if (urls.size() > 1) {
-            return error(HttpResponseStatus.BAD_REQUEST, "give one url parameter per request");
+        List<String> urls = params.get("url");
+        if (urls == null) {
+            // Emptying everything must be asked for: a mistyped parameter must not wipe the cache.
+            if (List.of("true").equals(params.get("all"))) {
+                return json(HttpResponseStatus.OK, Map.of("purged", cache.clear(), "scope", "all"));
+            }
+            return error(HttpResponseStatus.BAD_REQUEST, "say what to purge (expected: url=URL or all=true)");
+        }
+        if (urls.size() > 1 || params.containsKey("all")) {
+            return error(HttpResponseStatus.BAD_REQUEST, "give one url parameter, or all=true, per request");
         }
         String url = urls.get(0);
         if (url.startsWith("/")) {

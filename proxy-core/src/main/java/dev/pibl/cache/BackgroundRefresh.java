@@ -3,8 +3,10 @@ package dev.pibl.cache;
 import static java.util.Objects.requireNonNull;
 
 import dev.pibl.balance.Backend;
+import dev.pibl.balance.HealthRegistry;
 import dev.pibl.balance.LoadBalancer;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -23,7 +25,6 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpVersion;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -53,15 +54,17 @@ public final class BackgroundRefresh {
 
     private final ResponseCache cache;
     private final LoadBalancer balancer;
+    private final HealthRegistry health;
     private final Class<? extends Channel> channelClass;
     private final Duration timeout;
     private final boolean preserveHost;
     private final Set<String> running = ConcurrentHashMap.newKeySet();
 
-    public BackgroundRefresh(ResponseCache cache, LoadBalancer balancer, Class<? extends Channel> channelClass,
-            Duration timeout, boolean preserveHost) {
+    public BackgroundRefresh(ResponseCache cache, LoadBalancer balancer, HealthRegistry health,
+            Class<? extends Channel> channelClass, Duration timeout, boolean preserveHost) {
         this.cache = requireNonNull(cache, "cache");
         this.balancer = requireNonNull(balancer, "balancer");
+        this.health = requireNonNull(health, "health");
         this.channelClass = requireNonNull(channelClass, "channelClass");
         this.timeout = requireNonNull(timeout, "timeout");
         this.preserveHost = preserveHost;
@@ -83,6 +86,9 @@ public final class BackgroundRefresh {
             running.remove(key);
             return;
         }
+        // Picking may have claimed an ejected backend's half-open probe; a refresh does not judge
+        // health, so the claim goes back when it ends.
+        long generation = health.of(backend).generation();
         long requestTime = cache.now();
         Bootstrap bootstrap = new Bootstrap().group(loop).channel(channelClass)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
@@ -108,7 +114,10 @@ public final class BackgroundRefresh {
                 });
         ChannelFuture connect = bootstrap.connect(backend.address());
         Channel ch = connect.channel();
-        ch.closeFuture().addListener(f -> running.remove(key));
+        ch.closeFuture().addListener(f -> {
+            running.remove(key);
+            health.release(backend, generation);
+        });
         loop.schedule(() -> {
             ch.close();
         }, timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -149,18 +158,26 @@ public final class BackgroundRefresh {
         int code = r.status().code();
         HeaderView headers = Views.of(r.headers());
         if (code == 304) {
-            cache.store(urlKey, policy.refreshed(stale.entry(), headers, requestTime, now), stale.body());
+            CacheEntry refreshed = policy.refreshed(stale.entry(), headers, requestTime, now);
+            if (refreshed.keepUntil() <= now) {
+                cache.invalidate(urlKey); // the 304 now says no-store or private
+            } else {
+                cache.store(urlKey, refreshed, stale.body());
+            }
             return;
         }
         if (policy.notStorable("GET", request, code, headers) != null) {
             return; // the stale entry ages out on its own
         }
-        ByteBuffer body = ByteBuffer.allocateDirect(r.content().readableBytes());
-        r.content().getBytes(r.content().readerIndex(), body);
-        body.flip();
         List<String> vary = CachePolicy.varyNames(headers);
         String key = CachePolicy.variantKey(urlKey, vary, request);
-        cache.store(urlKey, policy.entry(key, request, code, r.status().reasonPhrase(), headers, requestTime, now,
-                body.remaining()), body);
+        CacheEntry entry = policy.entry(key, request, code, r.status().reasonPhrase(), headers, requestTime, now,
+                r.content().readableBytes());
+        ByteBuf content = r.content().retain();
+        try {
+            cache.storeLater(() -> cache.store(urlKey, entry, CacheHandler.copyOut(content)), () -> { });
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            content.release();
+        }
     }
 }

@@ -87,6 +87,11 @@ public final class CacheHandler extends ChannelDuplexHandler {
     private boolean closed;
     /** Inside a read batch from the socket: the proxy stage gets its read-complete from the channel. */
     private boolean reading;
+    /** An answer said Connection: close: requests pipelined after it are not processed (RFC 9112 §9.6). */
+    private boolean closing;
+    /** Inside forward() or write(): queued requests start only once those calls have returned. */
+    private int depth;
+    private boolean queueDue;
 
     public CacheHandler(ResponseCache cache, BackgroundRefresh refresher) {
         this.cache = requireNonNull(cache, "cache");
@@ -106,16 +111,33 @@ public final class CacheHandler extends ChannelDuplexHandler {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         reading = true;
-        if (closed) {
+        if (closed || closing) {
             ReferenceCountUtil.release(msg);
             return;
         }
-        if (!queued.isEmpty() || (ex != null && msg instanceof HttpRequest)) {
+        if (!queued.isEmpty() || (msg instanceof HttpRequest && !canStart())) {
             queued.addLast(msg);
             updateReading();
             return;
         }
         dispatch(msg);
+    }
+
+    /**
+     * A new request may start: the previous exchange is answered and the client reads what it is
+     * sent (hits are written at once, so an unwritable connection must not take more requests).
+     */
+    private boolean canStart() {
+        return ex == null && ctx.channel().isWritable();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            runQueued();
+        }
+        updateReading();
+        ctx.fireChannelWritabilityChanged();
     }
 
     @Override
@@ -182,6 +204,9 @@ public final class CacheHandler extends ChannelDuplexHandler {
         Exchange e = new Exchange(request);
         ex = e;
         body = Body.HOLD;
+        // As the client sent them: the proxy stage rewrites both before a replaced answer is written.
+        e.clientKeepAlive = HttpUtil.isKeepAlive(request);
+        e.http10 = request.protocolVersion().minorVersion() == 0;
         HttpMethod method = request.method();
         AbsoluteForm.toOriginForm(request);
         e.host = request.headers().get(HttpHeaderNames.HOST, "");
@@ -254,7 +279,14 @@ public final class CacheHandler extends ChannelDuplexHandler {
             }));
             return;
         }
-        cache.load(e.variantKey).whenComplete((c, error) -> ctx.executor().execute(() -> {
+        waitFor(e, cache.load(e.variantKey));
+    }
+
+    /** Decides once a disk read completes, back on this connection's loop. */
+    private void waitFor(Exchange e, java.util.concurrent.CompletableFuture<ResponseCache.Cached> read) {
+        e.waiting = true;
+        updateReading();
+        read.whenComplete((c, error) -> ctx.executor().execute(() -> {
             if (ex != e || closed) {
                 return;
             }
@@ -348,14 +380,23 @@ public final class CacheHandler extends ChannelDuplexHandler {
             }
         }
         body = Body.FORWARD;
-        ctx.fireChannelRead(e.request);
-        for (HttpContent c : held) {
-            ctx.fireChannelRead(c);
-        }
+        // The proxy stage may answer (and this stage take the next request) while these go in:
+        // hand over a copy, and start queued requests only once everything is handed over.
+        List<HttpContent> parts = held.isEmpty() ? List.of() : new ArrayList<>(held);
         held.clear();
-        if (draining) {
-            sendDrain();
+        depth++;
+        try {
+            ctx.fireChannelRead(e.request);
+            for (HttpContent c : parts) {
+                ctx.fireChannelRead(c);
+            }
+            if (draining) {
+                sendDrain();
+            }
+        } finally {
+            depth--;
         }
+        runQueuedIfDue();
         updateReading();
         if (!reading) {
             // Forwarded from a timer or another loop's completion: the proxy stage batches its
@@ -373,7 +414,7 @@ public final class CacheHandler extends ChannelDuplexHandler {
         r.headers().set(X_CACHE, "MISS");
         r.headers().set(CACHE_STATUS, NAME + "; fwd=miss; detail=only-if-cached");
         cache.stats().answered("MISS", 0);
-        writeAnswer(r, null, keepAlive, ctx.newPromise());
+        writeAnswer(r, null, keepAlive);
         finish(e);
     }
 
@@ -389,12 +430,19 @@ public final class CacheHandler extends ChannelDuplexHandler {
             content = Unpooled.wrappedBuffer(c.body().duplicate());
         }
         cache.stats().answered(xCache, content.readableBytes());
-        writeAnswer(head, new DefaultLastHttpContent(content), keepAlive, ctx.newPromise());
+        writeAnswer(head, new DefaultLastHttpContent(content), keepAlive);
         finish(e);
     }
 
     /** Answers {@code e} from a stored file with zero-copy; the region closes the file once sent. */
     private void serveFile(Exchange e, DiskStore.FileBody file) {
+        if (policy.use(file.entry(), e.plan, cache.now()) != CachePolicy.Use.FRESH
+                || CachePolicy.notModified(e.requestView, file.entry())) {
+            // Replaced since the index said fresh and unmatched: decide again from memory.
+            closeQuietly(file);
+            waitFor(e, cache.load(e.variantKey));
+            return;
+        }
         FileChannel channel = file.channel();
         discardRequestBody();
         boolean keepAlive = keepAlive(e);
@@ -402,10 +450,11 @@ public final class CacheHandler extends ChannelDuplexHandler {
         cache.stats().answered("HIT", file.bodyLength());
         ctx.write(head);
         ctx.write(new DefaultFileRegion(channel, file.bodyOffset(), file.bodyLength()));
-        ChannelPromise done = ctx.newPromise();
-        ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, done);
-        if (!keepAlive) {
-            done.addListener(ChannelFutureListener.CLOSE);
+        if (keepAlive) {
+            ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, ctx.voidPromise());
+        } else {
+            closing = true;
+            ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
         }
         // Later hits come from memory: verifying the file's checksum on every hit would cost more
         // than the copy zero-copy saves.
@@ -433,26 +482,29 @@ public final class CacheHandler extends ChannelDuplexHandler {
         h.set(CACHE_STATUS, NAME + "; " + status + "; ttl=" + entry.ttl(now) / 1000);
         if (!keepAlive) {
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        } else if (e.request.protocolVersion().minorVersion() == 0) {
+        } else if (e.http10) {
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
         return head;
     }
 
-    private void writeAnswer(HttpResponse head, LastHttpContent last, boolean keepAlive, ChannelPromise promise) {
-        if (head instanceof FullHttpResponse full) {
-            ctx.writeAndFlush(full, promise);
-        } else {
-            ctx.write(head);
-            ctx.writeAndFlush(last, promise);
+    /** Writes a whole answer; one that closes the connection ends this stage's work on it. */
+    private void writeAnswer(HttpResponse head, LastHttpContent last, boolean keepAlive) {
+        Object end = head instanceof FullHttpResponse ? head : last;
+        if (end != head) {
+            ctx.write(head, ctx.voidPromise());
         }
-        if (!keepAlive) {
-            promise.addListener(ChannelFutureListener.CLOSE);
+        if (keepAlive) {
+            ctx.writeAndFlush(end, ctx.voidPromise());
+            return;
         }
+        closing = true;
+        ctx.writeAndFlush(end).addListener(ChannelFutureListener.CLOSE);
     }
 
+    /** Whether the client's connection stays open after this exchange (as it asked, unless draining). */
     private boolean keepAlive(Exchange e) {
-        return !draining && HttpUtil.isKeepAlive(e.request);
+        return !draining && e.clientKeepAlive;
     }
 
     // ------------------------------------------------------------------------------- outbound
@@ -464,6 +516,16 @@ public final class CacheHandler extends ChannelDuplexHandler {
             ctx.write(msg, promise);
             return;
         }
+        depth++;
+        try {
+            writeForwarded(e, msg, promise);
+        } finally {
+            depth--;
+        }
+        runQueuedIfDue();
+    }
+
+    private void writeForwarded(Exchange e, Object msg, ChannelPromise promise) {
         if (msg instanceof HttpResponse response) {
             if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
                 ctx.write(msg, promise);
@@ -496,6 +558,9 @@ public final class CacheHandler extends ChannelDuplexHandler {
         e.responseTime = now;
         HttpHeaders headers = response.headers();
         e.closeAfter = headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true);
+        if (e.closeAfter) {
+            closing = true; // the proxy stage closes after this answer
+        }
         if (e.revalidating && code == 304) {
             HeaderView notModified = Views.of(headers);
             CacheEntry refreshed = policy.refreshed(e.stale.entry(), notModified, e.requestTime, now);
@@ -531,6 +596,7 @@ public final class CacheHandler extends ChannelDuplexHandler {
                 stored = "; stored";
             } else {
                 stored = "; detail=" + why;
+                e.endFlight(); // nothing will be stored: waiters go to a backend now, not after the body
             }
             if (e.revalidating) {
                 e.cacheStatus = "fwd=stale; fwd-status=" + code;
@@ -553,6 +619,7 @@ public final class CacheHandler extends ChannelDuplexHandler {
         }
         if (e.tee.readableBytes() + (long) n > cache.config().maxObjectSize()) {
             e.dropTee(); // chunked and larger than announced: stream it on uncached
+            e.endFlight();
             return;
         }
         e.tee.addComponent(true, content.retainedSlice());
@@ -563,23 +630,48 @@ public final class CacheHandler extends ChannelDuplexHandler {
         if (e.tee != null) {
             CompositeByteBuf tee = e.tee;
             e.tee = null;
-            ByteBuffer stored = ByteBuffer.allocateDirect(tee.readableBytes());
-            tee.getBytes(tee.readerIndex(), stored);
-            stored.flip();
-            tee.release();
             List<String> vary = CachePolicy.varyNames(e.responseView);
             String key = CachePolicy.variantKey(e.urlKey, vary, e.requestView);
             CacheEntry entry = policy.entry(key, e.requestView, e.responseStatus, e.responseReason, e.responseView,
-                    e.requestTime, e.responseTime, stored.remaining());
-            cache.store(e.urlKey, entry, stored);
+                    e.requestTime, e.responseTime, tee.readableBytes());
+            // Waiters are let go once it is stored; the connection goes on at once.
+            Coalescer.Flight flight = e.flight;
+            e.flight = null;
+            String urlKey = e.urlKey;
+            try {
+                cache.storeLater(() -> cache.store(urlKey, entry, copyOut(tee)), () -> {
+                    if (flight != null) {
+                        flight.finish();
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                tee.release();
+            }
         }
         finish(e);
+    }
+
+    /**
+     * The teed body as a direct buffer of its own, and the tee released. Runs on the cache's
+     * executor: reserving direct memory may wait for a garbage collection, never on an event loop.
+     */
+    static ByteBuffer copyOut(ByteBuf tee) {
+        try {
+            ByteBuffer body = ByteBuffer.allocateDirect(tee.readableBytes());
+            tee.getBytes(tee.readerIndex(), body);
+            return body.flip();
+        } finally {
+            tee.release();
+        }
     }
 
     /** Writes the stored response that replaces a swallowed 304 or failure, with the promise of its end. */
     private void answerInstead(Exchange e, ChannelPromise promise) {
         ResponseCache.Cached c = e.replacement;
         boolean keepAlive = keepAlive(e) && !e.closeAfter;
+        if (!keepAlive) {
+            closing = true;
+        }
         HttpResponse head = answerHead(e, c.entry(), e.replacementXCache, e.replacementStatus, keepAlive);
         ByteBuf content = Unpooled.EMPTY_BUFFER;
         if (head.status().code() != 304 && !e.head && c.entry().bodyLength() > 0) {
@@ -606,14 +698,30 @@ public final class CacheHandler extends ChannelDuplexHandler {
             ex = null;
         }
         e.dropTee();
-        if (e.flight != null) {
-            Coalescer.Flight f = e.flight;
-            e.flight = null;
-            f.finish();
+        e.endFlight();
+        if (closing) {
+            releaseAll(); // pipelined after a closing answer: never processed
+        }
+        runQueued();
+    }
+
+    private void runQueuedIfDue() {
+        if (queueDue && depth == 0) {
+            queueDue = false;
+            runQueued();
+        }
+    }
+
+    /** Takes queued messages while requests may start; deferred while inside forward() or write(). */
+    private void runQueued() {
+        if (depth > 0) {
+            queueDue = true;
+            return;
         }
         Object msg;
         boolean dispatched = false;
-        while (!closed && (msg = queued.peekFirst()) != null && !(ex != null && msg instanceof HttpRequest)) {
+        while (!closed && !closing && (msg = queued.peekFirst()) != null
+                && !(msg instanceof HttpRequest && !canStart())) {
             queued.pollFirst();
             dispatched = true;
             boolean was = reading;
@@ -639,7 +747,7 @@ public final class CacheHandler extends ChannelDuplexHandler {
     }
 
     private void updateReading() {
-        gate.cache(!closed && queued.isEmpty() && body != Body.HOLD);
+        gate.cache(!closed && !closing && queued.isEmpty() && body != Body.HOLD && ctx.channel().isWritable());
     }
 
     private void sendDrain() {
@@ -696,6 +804,8 @@ public final class CacheHandler extends ChannelDuplexHandler {
         long requestTime;
         long responseTime;
         boolean closeAfter;
+        boolean clientKeepAlive;
+        boolean http10;
         // the response being teed into the cache
         CompositeByteBuf tee;
         int responseStatus;
@@ -723,6 +833,15 @@ public final class CacheHandler extends ChannelDuplexHandler {
             replacementStatus = status;
         }
 
+        /** Lets the clients waiting for this exchange's response go on. Idempotent. */
+        void endFlight() {
+            if (flight != null) {
+                Coalescer.Flight f = flight;
+                flight = null;
+                f.finish();
+            }
+        }
+
         void dropTee() {
             if (tee != null) {
                 tee.release();
@@ -739,10 +858,7 @@ public final class CacheHandler extends ChannelDuplexHandler {
             if (waiter != null) {
                 cache.coalescer().leave(variantKey, waiter);
             }
-            if (flight != null) {
-                flight.finish();
-                flight = null;
-            }
+            endFlight();
         }
     }
 }

@@ -45,12 +45,17 @@ public final class ResponseCache implements AutoCloseable {
     private final CachePolicy policy;
     private final Clock clock;
     private final Cache<String, Cached> memory;
-    private final Cache<String, List<String>> varies;
+    /** Per URL with Vary: the fields it varies on and the variant keys stored for it. */
+    private final Cache<String, Variants> varies;
+    private final CompletableFuture<DiskStore.IndexStats> indexed;
     private final DiskStore disk;
     private final Coalescer coalescer;
     private final CacheStats stats = new CacheStats();
+    private final Executor io;
+    private final java.util.concurrent.atomic.AtomicInteger pendingStores = new java.util.concurrent.atomic.AtomicInteger();
 
-    private ResponseCache(CacheConfig config, Clock clock, DiskStore disk) {
+    private ResponseCache(CacheConfig config, Clock clock, DiskStore disk, Executor io) {
+        this.io = io;
         this.config = config;
         this.policy = new CachePolicy(config);
         this.clock = clock;
@@ -68,8 +73,14 @@ public final class ResponseCache implements AutoCloseable {
                     }
                 })
                 .build();
-        // Bounded like the entries it describes; a lost Vary record only costs a miss.
+        // Bounded like the entries it describes; a lost record costs misses (its variants are found
+        // again once fetched), and an invalidation of its URL then only removes what it still knows.
         this.varies = Caffeine.newBuilder().maximumSize(100_000).executor(Runnable::run).build();
+        // Lookups need each URL's Vary fields: learn them from the disk once it is indexed.
+        this.indexed = disk.indexed().thenApplyAsync(stats -> {
+            learnVariantsFromDisk();
+            return stats;
+        }, io);
     }
 
     /**
@@ -81,7 +92,7 @@ public final class ResponseCache implements AutoCloseable {
         requireNonNull(clock, "clock");
         requireNonNull(io, "io");
         DiskStore disk = DiskStore.open(config.directory(), config.diskSize(), config.fsync(), clock, io);
-        return new ResponseCache(config, clock, disk);
+        return new ResponseCache(config, clock, disk, io);
     }
 
     public CachePolicy policy() {
@@ -100,6 +111,33 @@ public final class ResponseCache implements AutoCloseable {
         return stats;
     }
 
+    /**
+     * Runs {@code store} on the cache's executor (it copies a body into direct memory, which may
+     * wait for a garbage collection: never on an event loop), then {@code after}, whatever happens.
+     */
+    public void storeLater(Runnable store, Runnable after) {
+        pendingStores.incrementAndGet();
+        try {
+            io.execute(() -> {
+                try {
+                    store.run();
+                } finally {
+                    pendingStores.decrementAndGet();
+                    after.run();
+                }
+            });
+        } catch (RuntimeException rejected) { // shutting down: nothing more is stored
+            pendingStores.decrementAndGet();
+            after.run();
+            throw rejected;
+        }
+    }
+
+    /** Stores handed to {@link #storeLater} and not done yet (tests wait for 0). */
+    public int pendingStores() {
+        return pendingStores.get();
+    }
+
     /** Now, in epoch milliseconds of the cache's clock. */
     public long now() {
         return clock.millis();
@@ -107,13 +145,13 @@ public final class ResponseCache implements AutoCloseable {
 
     /** Completes when the disk index has been rebuilt after start-up. */
     public CompletableFuture<DiskStore.IndexStats> indexed() {
-        return disk.indexed();
+        return indexed;
     }
 
     /** The variant key {@code request} selects among the stored responses of {@code urlKey}. */
     public String variantKey(String urlKey, HeaderView request) {
-        List<String> names = varies.getIfPresent(urlKey);
-        return names == null ? urlKey : CachePolicy.variantKey(urlKey, names, request);
+        Variants v = varies.getIfPresent(urlKey);
+        return v == null ? urlKey : CachePolicy.variantKey(urlKey, v.names, request);
     }
 
     /** The response held in memory under {@code variantKey}, or null. No I/O. */
@@ -154,11 +192,7 @@ public final class ResponseCache implements AutoCloseable {
      * {@code body} must be a buffer nobody writes again.
      */
     public void store(String urlKey, CacheEntry entry, ByteBuffer body) {
-        if (entry.varyNames().isEmpty()) {
-            varies.invalidate(urlKey);
-        } else {
-            varies.put(urlKey, entry.varyNames());
-        }
+        remember(urlKey, entry.key(), entry.varyNames());
         memory.put(entry.key(), new Cached(entry, body));
         stats.stored();
         disk.write(entry, body.duplicate());
@@ -166,10 +200,69 @@ public final class ResponseCache implements AutoCloseable {
 
     /**
      * Removes every stored variant of {@code urlKey}, from memory and disk (RFC 9111 §4.4
-     * invalidation, or a purge). Returns how many were in memory or on disk.
+     * invalidation). Touches only that URL's keys: it runs on event loops for every successful
+     * unsafe request. Returns how many entries were stored.
      */
     public int invalidate(String urlKey) {
-        return removeIf(key -> key.equals(urlKey) || key.startsWith(urlKey + CachePolicy.VARY_SEPARATOR));
+        Variants v = varies.asMap().remove(urlKey);
+        int removed = remove(urlKey);
+        if (v != null) {
+            for (String key : v.keys) {
+                removed += remove(key);
+            }
+        }
+        return removed;
+    }
+
+    private int remove(String key) {
+        boolean inMemory = memory.asMap().remove(key) != null;
+        boolean onDisk = disk.lookup(key) != null;
+        disk.remove(key);
+        return inMemory || onDisk ? 1 : 0;
+    }
+
+    /** Notes that {@code key} is stored for {@code urlKey}, which varies on {@code names}. */
+    private void remember(String urlKey, String key, List<String> names) {
+        if (names.isEmpty()) {
+            Variants old = varies.asMap().remove(urlKey);
+            if (old != null) {
+                old.keys.forEach(this::remove); // it no longer varies: its variants can never be hit
+            }
+            return;
+        }
+        Variants v = varies.asMap().compute(urlKey, (k, old) ->
+                old != null && old.names.equals(names) ? old : new Variants(names, old));
+        v.keys.add(key);
+    }
+
+    /** After a restart: which URLs vary, and their stored variants, from the disk's keys. */
+    private void learnVariantsFromDisk() {
+        List<String> keys = new java.util.ArrayList<>();
+        disk.removeIf(key -> {
+            if (key.indexOf(CachePolicy.VARY_SEPARATOR) >= 0) {
+                keys.add(key);
+            }
+            return false; // only looking
+        });
+        for (String key : keys) {
+            CacheEntry e = disk.lookup(key);
+            if (e != null && !e.varyNames().isEmpty()) {
+                remember(key.substring(0, key.indexOf(CachePolicy.VARY_SEPARATOR)), key, e.varyNames());
+            }
+        }
+    }
+
+    /** The Vary fields of one URL and the variant keys stored under it. */
+    private static final class Variants {
+        final List<String> names;
+        final java.util.Set<String> keys = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        Variants(List<String> names, Variants previous) {
+            this.names = List.copyOf(names);
+            if (previous != null) {
+                keys.addAll(previous.keys);
+            }
+        }
     }
 
     /** Removes every entry whose URL key (host and target) matches. Returns how many. */
@@ -180,6 +273,7 @@ public final class ResponseCache implements AutoCloseable {
                 fromMemory++;
             }
         }
+        varies.asMap().values().forEach(v -> v.keys.removeIf(variantKey));
         varies.asMap().keySet().removeIf(variantKey);
         int fromDisk = disk.removeIf(variantKey);
         return Math.max(fromMemory, fromDisk);

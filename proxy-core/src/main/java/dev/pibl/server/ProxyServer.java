@@ -125,8 +125,15 @@ public final class ProxyServer implements AutoCloseable {
         if (config.cache().enabled()) {
             // Disk I/O never runs on an event loop (DESIGN.md): reads, writes and the index rebuild run here.
             cacheIo = Executors.newFixedThreadPool(4, new DefaultThreadFactory("pibl-cache-io", true));
-            cache = ResponseCache.open(config.cache(), cacheClock, cacheIo);
-            refresh = new BackgroundRefresh(cache, settings.balancer(), transport.socketChannelClass(),
+            try {
+                cache = ResponseCache.open(config.cache(), cacheClock, cacheIo);
+            } catch (RuntimeException e) {
+                group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+                cacheIo.shutdown();
+                throw new IllegalStateException("cannot use cache.directory " + config.cache().directory() + ": "
+                        + e.getMessage(), e);
+            }
+            refresh = new BackgroundRefresh(cache, settings.balancer(), health, transport.socketChannelClass(),
                     config.timeouts().response(), config.upstream().preserveHost());
         }
         ServerBootstrap bootstrap = new ServerBootstrap()

@@ -175,7 +175,11 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         if (evt == DRAIN) {
             draining = true;
             if (ex == null) {
-                closeClient();
+                // Idle here, but an answer may still be on its way out (a cache hit, say): close
+                // once what was written is flushed, not over it.
+                closing = true;
+                releasePending();
+                ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             } else if (!ex.responseStarted) {
                 ex.clientKeepAlive = false;
             }

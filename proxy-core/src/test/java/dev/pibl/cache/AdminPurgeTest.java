@@ -51,7 +51,13 @@ class AdminPurgeTest {
             assertThat(byPath.body()).contains("\"purged\":1");
             assertThat(f.get("/a").header("X-Cache")).isEqualTo("MISS");
 
-            HttpResponse<String> all = admin(f, "DELETE", "/admin/cache", null);
+            HttpResponse<String> typo = admin(f, "DELETE", "/admin/cache?uri=/b", null);
+            assertThat(typo.statusCode()).isEqualTo(400);
+            assertThat(typo.body()).contains("unknown parameter uri");
+            assertThat(admin(f, "DELETE", "/admin/cache", null).statusCode()).isEqualTo(400);
+            assertThat(f.get("/b").header("X-Cache")).isEqualTo("HIT");
+
+            HttpResponse<String> all = admin(f, "DELETE", "/admin/cache?all=true", null);
             assertThat(all.statusCode()).isEqualTo(200);
             assertThat(f.get("/b").header("X-Cache")).isEqualTo("MISS");
         }
@@ -63,9 +69,9 @@ class AdminPurgeTest {
             f.origin.on("/a", 200, "a", "Cache-Control", "max-age=60");
             f.get("/a");
 
-            HttpResponse<String> without = admin(f, "DELETE", "/admin/cache", null);
-            HttpResponse<String> wrong = admin(f, "DELETE", "/admin/cache", "Bearer nope");
-            HttpResponse<String> right = admin(f, "DELETE", "/admin/cache", "Bearer " + TOKEN);
+            HttpResponse<String> without = admin(f, "DELETE", "/admin/cache?all=true", null);
+            HttpResponse<String> wrong = admin(f, "DELETE", "/admin/cache?all=true", "Bearer nope");
+            HttpResponse<String> right = admin(f, "DELETE", "/admin/cache?all=true", "Bearer " + TOKEN);
 
             assertThat(without.statusCode()).isEqualTo(401);
             assertThat(wrong.statusCode()).isEqualTo(401);

@@ -54,8 +54,15 @@ final class CacheFixture implements AutoCloseable {
         }
         sb.append("Connection: close\r\n\r\n");
         try (RawHttp http = new RawHttp(proxy.port())) {
-            return http.send(sb.toString()).read(method.equals("HEAD"));
+            RawHttp.Response r = http.send(sb.toString()).read(method.equals("HEAD"));
+            awaitStored();
+            return r;
         }
+    }
+
+    /** Responses are stored off the event loop just after they are sent: wait for that, as a client would not. */
+    void awaitStored() {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> cache().pendingStores() == 0);
     }
 
     void advance(Duration d) {

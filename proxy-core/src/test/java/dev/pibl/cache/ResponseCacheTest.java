@@ -36,9 +36,13 @@ class ResponseCacheTest {
     }
 
     private CacheEntry entry(String key, int bodyLength, long keepFor) {
+        return entry(key, bodyLength, keepFor, List.of());
+    }
+
+    private CacheEntry entry(String key, int bodyLength, long keepFor, List<String> vary) {
         long now = clock.millis();
         return new CacheEntry(key, 200, "OK", List.of(new Header("Content-Type", "text/plain")), now, now, 0, 60_000, 0,
-                0, false, false, null, null, List.of(), now + keepFor, bodyLength);
+                0, false, false, null, null, vary, now + keepFor, bodyLength);
     }
 
     private static ByteBuffer body(int n) {
@@ -78,8 +82,9 @@ class ResponseCacheTest {
     @Test
     void invalidateRemovesEveryVariantOfTheUrlOnly() throws Exception {
         open(1 << 20);
-        cache.store("h/v", entry("h/v" + CachePolicy.VARY_SEPARATOR + "en", 1, 600_000), body(1));
-        cache.store("h/v", entry("h/v" + CachePolicy.VARY_SEPARATOR + "fr", 1, 600_000), body(1));
+        List<String> vary = List.of("accept-language");
+        cache.store("h/v", entry("h/v" + CachePolicy.VARY_SEPARATOR + "en", 1, 600_000, vary), body(1));
+        cache.store("h/v", entry("h/v" + CachePolicy.VARY_SEPARATOR + "fr", 1, 600_000, vary), body(1));
         cache.store("h/vw", entry("h/vw", 1, 600_000), body(1));
 
         cache.invalidate("h/v");
@@ -87,6 +92,22 @@ class ResponseCacheTest {
         assertThat(cache.inMemory("h/v" + CachePolicy.VARY_SEPARATOR + "en")).isNull();
         assertThat(cache.onDisk("h/v" + CachePolicy.VARY_SEPARATOR + "fr")).isNull();
         assertThat(cache.inMemory("h/vw")).isNotNull();
+    }
+
+    @Test
+    void variantsOnDiskAreKnownAgainAfterARestart() throws Exception {
+        open(1 << 20);
+        List<String> vary = List.of("accept-language");
+        String en = "h/v" + CachePolicy.VARY_SEPARATOR + "en";
+        cache.store("h/v", entry(en, 1, 600_000, vary), body(1));
+        cache.close();
+        cache = ResponseCache.open(CacheConfig.defaults(dir), clock, Runnable::run);
+        cache.indexed().get();
+
+        HeaderView english = HeaderView.of(List.of(new Header("Accept-Language", "en")));
+        assertThat(cache.variantKey("h/v", english)).isEqualTo(CachePolicy.variantKey("h/v", vary, english));
+        assertThat(cache.invalidate("h/v")).isEqualTo(1);
+        assertThat(cache.onDisk(en)).isNull();
     }
 
     @Test
