@@ -14,6 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Coalescer {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Coalescer.class);
+
     private final ConcurrentHashMap<String, Flight> flights = new ConcurrentHashMap<>();
     private final int maxWaiters;
 
@@ -111,8 +113,15 @@ public final class Coalescer {
                 waiters = null;
             }
             flights.remove(key, this);
-            if (done != null) {
-                done.forEach(Runnable::run);
+            if (done == null) {
+                return;
+            }
+            for (Runnable waiter : done) {
+                try {
+                    waiter.run();
+                } catch (RuntimeException e) { // its loop is shutting down: the others still go on
+                    LOG.debug("a coalesced waiter could not be resumed: {}", e.toString());
+                }
             }
         }
     }

@@ -97,7 +97,12 @@ class DiskStoreRebuildRaceTest {
         io.run(10);
         Thread closer = new Thread(store::close);
         closer.start();
-        // close() waits for the rebuild, which stops at its next step.
+        // Only once close() has marked the store closed and waits for the rebuild (a timed wait)
+        // may the rebuild go on: it must then stop at its next step. Running the steps earlier
+        // would let it finish first.
+        while (closer.getState() != Thread.State.TIMED_WAITING && closer.isAlive()) {
+            Thread.onSpinWait();
+        }
         while (closer.isAlive()) {
             if (io.queued() > 0) {
                 io.runNext();
