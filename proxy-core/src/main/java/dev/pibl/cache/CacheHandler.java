@@ -585,7 +585,8 @@ public final class CacheHandler extends ChannelDuplexHandler {
             if (why == null && e.head) {
                 why = "head";
             }
-            if (why == null && HttpUtil.getContentLength(response, -1L) > cache.config().maxObjectSize()) {
+            long length = HttpUtil.getContentLength(response, -1L);
+            if (why == null && length > cache.config().maxObjectSize()) {
                 why = "too-large";
             }
             if (why == null) {
@@ -593,7 +594,8 @@ public final class CacheHandler extends ChannelDuplexHandler {
                 e.responseStatus = code;
                 e.responseReason = response.status().reasonPhrase();
                 e.responseView = Views.copyOf(headers);
-                stored = "; stored";
+                // Said only when it is sure: a body of unknown length may yet outgrow max-object-size.
+                stored = length >= 0 ? "; stored" : "";
             } else {
                 stored = "; detail=" + why;
                 e.endFlight(); // nothing will be stored: waiters go to a backend now, not after the body
