@@ -33,11 +33,14 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -283,7 +286,7 @@ public final class CacheHandler extends ChannelDuplexHandler {
     }
 
     /** Decides once a disk read completes, back on this connection's loop. */
-    private void waitFor(Exchange e, java.util.concurrent.CompletableFuture<ResponseCache.Cached> read) {
+    private void waitFor(Exchange e, CompletableFuture<ResponseCache.Cached> read) {
         e.waiting = true;
         updateReading();
         read.whenComplete((c, error) -> ctx.executor().execute(() -> {
@@ -646,7 +649,7 @@ public final class CacheHandler extends ChannelDuplexHandler {
                         flight.finish();
                     }
                 });
-            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            } catch (RejectedExecutionException stopping) {
                 tee.release();
             }
         }
@@ -772,7 +775,7 @@ public final class CacheHandler extends ChannelDuplexHandler {
         if (file != null) {
             try {
                 file.close();
-            } catch (java.io.IOException ignored) {
+            } catch (IOException ignored) {
                 // nothing was sent from it
             }
         }

@@ -3,6 +3,8 @@ package dev.pibl.cache;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Request coalescing (collapsed forwarding): of concurrent misses for one key, the first goes to a
@@ -14,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Coalescer {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Coalescer.class);
+    private static final Logger LOG = LoggerFactory.getLogger(Coalescer.class);
 
     private final ConcurrentHashMap<String, Flight> flights = new ConcurrentHashMap<>();
     private final int maxWaiters;

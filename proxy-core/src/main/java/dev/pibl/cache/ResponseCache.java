@@ -9,10 +9,14 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.pibl.config.CacheConfig;
 import java.nio.ByteBuffer;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
@@ -52,7 +56,7 @@ public final class ResponseCache implements AutoCloseable {
     private final Coalescer coalescer;
     private final CacheStats stats = new CacheStats();
     private final Executor io;
-    private final java.util.concurrent.atomic.AtomicInteger pendingStores = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger pendingStores = new AtomicInteger();
 
     private ResponseCache(CacheConfig config, Clock clock, DiskStore disk, Executor io) {
         this.io = io;
@@ -237,7 +241,7 @@ public final class ResponseCache implements AutoCloseable {
 
     /** After a restart: which URLs vary, and their stored variants, from the disk's keys. */
     private void learnVariantsFromDisk() {
-        List<String> keys = new java.util.ArrayList<>();
+        List<String> keys = new ArrayList<>();
         disk.removeIf(key -> {
             if (key.indexOf(CachePolicy.VARY_SEPARATOR) >= 0) {
                 keys.add(key);
@@ -255,7 +259,7 @@ public final class ResponseCache implements AutoCloseable {
     /** The Vary fields of one URL and the variant keys stored under it. */
     private static final class Variants {
         final List<String> names;
-        final java.util.Set<String> keys = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        final Set<String> keys = ConcurrentHashMap.newKeySet();
 
         Variants(List<String> names, Variants previous) {
             this.names = List.copyOf(names);
