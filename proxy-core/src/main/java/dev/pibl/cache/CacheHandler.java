@@ -69,8 +69,11 @@ public final class CacheHandler extends ChannelDuplexHandler {
     static final String CACHE_STATUS = "Cache-Status";
     /** Cache-Status names the cache by this token (RFC 9211 §2). */
     private static final String NAME = "pibl";
-    /** Bodies at least this large are sent from their file with zero-copy when not in memory. */
-    static final long ZERO_COPY_FROM = 256 * 1024;
+    /**
+     * A hit found only on disk is streamed from its file (sendfile where the transport allows), and
+     * read into memory behind it for the next hits. An empty body has nothing to stream.
+     */
+    static final long ZERO_COPY_FROM = 1;
 
     private enum Body { FORWARD, HOLD, DISCARD }
 

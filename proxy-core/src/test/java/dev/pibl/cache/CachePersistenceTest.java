@@ -44,10 +44,10 @@ class CachePersistenceTest {
     }
 
     @Test
-    void largeObjectFoundOnlyOnDiskIsSentFromItsFile() throws Exception {
+    void objectFoundOnlyOnDiskIsSentFromItsFileThenFromMemory() throws Exception {
         MutableClock clock = new MutableClock();
         CacheConfig config = CacheConfig.defaults(dir.resolve("cache"));
-        byte[] big = new byte[(int) CacheHandler.ZERO_COPY_FROM + 12_345];
+        byte[] big = new byte[300_000];
         for (int i = 0; i < big.length; i++) {
             big[i] = (byte) (i * 31 + (i >> 8));
         }
