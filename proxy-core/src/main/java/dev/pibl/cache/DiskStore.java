@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -75,6 +76,8 @@ public final class DiskStore implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DiskStore.class);
 
     private static final String TMP = "tmp";
+    /** Held by the store that uses the directory; the rebuild leaves root files alone. */
+    private static final String LOCK = ".lock";
     private static final int STRIPES = 64;
     /** The rebuild scans this many directories at once, on as many io threads as there are. */
     private static final int REBUILD_LANES = 4;
@@ -128,8 +131,11 @@ public final class DiskStore implements AutoCloseable {
     private final CompletableFuture<IndexStats> indexed = new CompletableFuture<>();
     /** Writes, deletions and the rebuild, which {@link #close()} waits for. */
     private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
+    /** Holds the directory's lock file; closed (and the lock freed) by {@link #close()}. */
+    private final FileChannel lock;
 
-    private DiskStore(Path root, long maxBytes, CacheConfig.Fsync fsync, Clock clock, Executor io) {
+    private DiskStore(Path root, long maxBytes, CacheConfig.Fsync fsync, Clock clock, Executor io, FileChannel lock) {
+        this.lock = lock;
         this.root = root;
         this.tmp = root.resolve(TMP);
         this.maxBytes = maxBytes;
@@ -166,9 +172,43 @@ public final class DiskStore implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the cache directory " + directory, e);
         }
-        DiskStore store = new DiskStore(directory, maxBytes, fsync, clock, io);
+        DiskStore store = new DiskStore(directory, maxBytes, fsync, clock, io, lock(directory));
         store.new Rebuild().start();
         return store;
+    }
+
+    /**
+     * Takes {@code directory/.lock} for this store's lifetime: two stores on one directory would
+     * delete each other's files in flight, so the second is refused. The operating system frees
+     * the lock when a process dies, so a crash never leaves the directory locked.
+     */
+    private static FileChannel lock(Path directory) {
+        Path file = directory.resolve(LOCK);
+        FileChannel channel = null;
+        try {
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            if (channel.tryLock() != null) {
+                return channel;
+            }
+        } catch (OverlappingFileLockException sameProcess) {
+            // held by another store of this process: refused below like any other holder
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw new UncheckedIOException("cannot lock the cache directory " + directory + " (" + file + ")", e);
+        }
+        closeQuietly(channel);
+        throw new IllegalStateException("the cache directory " + directory + " is in use by another PIBL (it holds "
+                + file + "; expected: each PIBL its own cache.directory)");
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // only the lock's file: nothing was written to it
+            }
+        }
     }
 
     /**
@@ -351,6 +391,7 @@ public final class DiskStore implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        closeQuietly(lock); // closing the channel releases the lock
     }
 
     // ---- writing -------------------------------------------------------------------------

@@ -128,7 +128,7 @@ class CachePersistenceTest {
         }
         try (Stream<Path> files = Files.walk(cacheDir)) {
             return files.filter(Files::isRegularFile).filter(p -> !p.getParent().getFileName().toString().equals("tmp"))
-                    .toList();
+                    .filter(p -> !p.getFileName().toString().equals(".lock")).toList();
         }
     }
 }

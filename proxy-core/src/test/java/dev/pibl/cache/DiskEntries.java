@@ -53,9 +53,10 @@ final class DiskEntries {
     }
 
     /** Every regular file under {@code dir}, tmp/ included. */
+    /** The cache files under {@code dir}: every regular file but the store's lock. */
     static List<Path> files(Path dir) throws Exception {
         try (Stream<Path> walk = Files.walk(dir)) {
-            return walk.filter(Files::isRegularFile).toList();
+            return walk.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().equals(".lock")).toList();
         }
     }
 

@@ -8,6 +8,7 @@ import static dev.pibl.cache.DiskEntries.entry;
 import static dev.pibl.cache.DiskEntries.fileOf;
 import static dev.pibl.cache.DiskEntries.files;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pibl.config.CacheConfig.Fsync;
 import dev.pibl.testing.MutableClock;
@@ -127,5 +128,18 @@ class DiskStoreRestartTest {
         assertThat(store.indexed()).isCompleted();
         assertThat(store.lookup("old")).isEqualTo(entry("old", 1, 10));
         store.close();
+    }
+
+    @Test
+    void aSecondStoreOnTheSameDirectoryIsRefusedUntilTheFirstCloses() {
+        DiskStore first = open(1L << 30);
+
+        assertThatThrownBy(() -> open(1L << 30)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("is in use by another PIBL").hasMessageContaining(".lock");
+
+        first.close();
+        try (DiskStore second = open(1L << 30)) {
+            assertThat(second.indexed().join().entries()).isZero();
+        }
     }
 }
