@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.pibl.balance.Backend;
 import dev.pibl.balance.HealthRegistry;
 import dev.pibl.balance.LoadBalancer;
+import dev.pibl.http.HopByHopHeaders;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -25,9 +26,9 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -48,10 +49,14 @@ import org.slf4j.LoggerFactory;
 public final class BackgroundRefresh {
 
     private static final Logger LOG = LoggerFactory.getLogger(BackgroundRefresh.class);
-    /** Request fields never copied from the client's request into a refresh. */
-    private static final Set<String> NOT_COPIED = Set.of("connection", "keep-alive", "proxy-connection", "te",
-            "trailer", "transfer-encoding", "upgrade", "proxy-authorization", "content-length", "expect",
-            "if-none-match", "if-modified-since", "if-match", "if-unmodified-since", "if-range", "range", "host");
+    /**
+     * Fields of the client's own request that do not describe the refresh (hop-by-hop fields go
+     * by {@link HopByHopHeaders}, as on the proxied path).
+     */
+    private static final List<AsciiString> NOT_COPIED = List.of(HttpHeaderNames.CONTENT_LENGTH,
+            HttpHeaderNames.EXPECT, HttpHeaderNames.IF_NONE_MATCH, HttpHeaderNames.IF_MODIFIED_SINCE,
+            HttpHeaderNames.IF_MATCH, HttpHeaderNames.IF_UNMODIFIED_SINCE, HttpHeaderNames.IF_RANGE,
+            HttpHeaderNames.RANGE);
 
     private final ResponseCache cache;
     private final LoadBalancer balancer;
@@ -135,11 +140,9 @@ public final class BackgroundRefresh {
         FullHttpRequest get = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, target,
                 Unpooled.EMPTY_BUFFER);
         HttpHeaders h = get.headers();
-        client.forEach((name, value) -> {
-            if (!NOT_COPIED.contains(name.toLowerCase(Locale.ROOT))) {
-                h.add(name, value);
-            }
-        });
+        client.forEach(h::add);
+        HopByHopHeaders.strip(h, HttpVersion.HTTP_1_1);
+        NOT_COPIED.forEach(h::remove);
         String clientHost = client.get("host");
         h.set(HttpHeaderNames.HOST, preserveHost && clientHost != null ? clientHost : backend.hostHeader());
         if (stale.etag() != null) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.pibl.testing.RawHttp;
+import dev.pibl.testing.TestBackend;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -23,14 +24,18 @@ class CacheStaleTest {
             f.advance(Duration.ofSeconds(15));
             f.origin.on("/s", 200, "v2", "Cache-Control", "max-age=10, stale-while-revalidate=30", "ETag", "\"2\"");
 
-            RawHttp.Response stale = f.get("/s");
+            RawHttp.Response stale = f.get("/s", "Accept", "text/plain", "Range", "bytes=0-0");
             await().atMost(Duration.ofSeconds(5)).until(() -> f.origin.hits("/s") == 2);
             await().atMost(Duration.ofSeconds(5)).until(() -> f.get("/s").bodyText().equals("v2"));
             RawHttp.Response refreshed = f.get("/s");
 
             assertThat(stale.bodyText()).isEqualTo("v1");
             assertThat(stale.header("X-Cache")).isEqualTo("STALE");
-            assertThat(f.origin.requests("/s").get(1).header("If-None-Match")).isEqualTo("\"1\"");
+            TestBackend.Recorded refresh = f.origin.requests("/s").get(1);
+            assertThat(refresh.header("If-None-Match")).isEqualTo("\"1\"");
+            assertThat(refresh.header("Accept")).isEqualTo("text/plain"); // the client's fields go along
+            assertThat(refresh.header("Range")).isNull(); // but not what only its own request asked
+            assertThat(refresh.header("Connection")).isEqualTo("close");
             assertThat(refreshed.header("X-Cache")).isEqualTo("HIT");
             assertThat(f.origin.hits("/s")).isEqualTo(2);
         }
