@@ -31,6 +31,7 @@ import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
@@ -65,15 +66,11 @@ import org.slf4j.LoggerFactory;
 public final class CacheHandler extends ChannelDuplexHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(CacheHandler.class);
-    static final String X_CACHE = "X-Cache";
-    static final String CACHE_STATUS = "Cache-Status";
+    /** Set on every answer: AsciiString names are hashed once, not per response. */
+    static final AsciiString X_CACHE = AsciiString.cached("X-Cache");
+    static final AsciiString CACHE_STATUS = AsciiString.cached("Cache-Status");
     /** Cache-Status names the cache by this token (RFC 9211 §2). */
     private static final String NAME = "pibl";
-    /**
-     * A hit found only on disk is streamed from its file (sendfile where the transport allows), and
-     * read into memory behind it for the next hits. An empty body has nothing to stream.
-     */
-    static final long ZERO_COPY_FROM = 1;
 
     private enum Body { FORWARD, HOLD, DISCARD }
 
@@ -268,7 +265,9 @@ public final class CacheHandler extends ChannelDuplexHandler {
     private void loadFromDisk(Exchange e, CacheEntry onDisk) {
         e.waiting = true;
         updateReading();
-        boolean zeroCopy = onDisk.bodyLength() >= ZERO_COPY_FROM && policy.use(onDisk, e.plan, cache.now())
+        // A fresh body found only on disk is streamed from its file (sendfile where the transport
+        // allows) and read into memory behind it for the next hits; the rest is decided in memory.
+        boolean zeroCopy = onDisk.bodyLength() > 0 && policy.use(onDisk, e.plan, cache.now())
                 == CachePolicy.Use.FRESH && !e.head && !CachePolicy.notModified(e.requestView, onDisk);
         if (zeroCopy) {
             cache.open(e.variantKey).whenComplete((file, error) -> ctx.executor().execute(() -> {
@@ -430,13 +429,8 @@ public final class CacheHandler extends ChannelDuplexHandler {
     private void serve(Exchange e, ResponseCache.Cached c, String xCache, String status) {
         discardRequestBody();
         boolean keepAlive = keepAlive(e);
-        ByteBuf content = Unpooled.EMPTY_BUFFER;
         HttpResponse head = answerHead(e, c.entry(), xCache, status, keepAlive);
-        if (head.status().code() != 304 && !e.head && c.entry().bodyLength() > 0) {
-            content = Unpooled.wrappedBuffer(c.body().duplicate());
-        }
-        cache.stats().answered(xCache, content.readableBytes());
-        writeAnswer(head, new DefaultLastHttpContent(content), keepAlive);
+        writeAnswer(head, answerBody(e, head, c, xCache), keepAlive);
         finish(e);
     }
 
@@ -466,6 +460,16 @@ public final class CacheHandler extends ChannelDuplexHandler {
         // than the copy zero-copy saves.
         cache.load(e.variantKey);
         finish(e);
+    }
+
+    /** The stored body over its direct buffer (no copy), or nothing for HEAD and 304; counted. */
+    private LastHttpContent answerBody(Exchange e, HttpResponse head, ResponseCache.Cached c, String xCache) {
+        ByteBuf content = Unpooled.EMPTY_BUFFER;
+        if (head.status().code() != 304 && !e.head && c.entry().bodyLength() > 0) {
+            content = Unpooled.wrappedBuffer(c.body().duplicate());
+        }
+        cache.stats().answered(xCache, content.readableBytes());
+        return new DefaultLastHttpContent(content);
     }
 
     private HttpResponse answerHead(Exchange e, CacheEntry entry, String xCache, String status, boolean keepAlive) {
@@ -681,13 +685,9 @@ public final class CacheHandler extends ChannelDuplexHandler {
             closing = true;
         }
         HttpResponse head = answerHead(e, c.entry(), e.replacementXCache, e.replacementStatus, keepAlive);
-        ByteBuf content = Unpooled.EMPTY_BUFFER;
-        if (head.status().code() != 304 && !e.head && c.entry().bodyLength() > 0) {
-            content = Unpooled.wrappedBuffer(c.body().duplicate());
-        }
-        cache.stats().answered(e.replacementXCache, content.readableBytes());
+        LastHttpContent body = answerBody(e, head, c, e.replacementXCache);
         ctx.write(head);
-        ctx.write(new DefaultLastHttpContent(content), promise);
+        ctx.write(body, promise);
         finish(e);
     }
 
