@@ -44,7 +44,7 @@ class CachePersistenceTest {
     }
 
     @Test
-    void objectFoundOnlyOnDiskIsSentFromItsFileThenFromMemory() throws Exception {
+    void objectFoundOnlyOnDiskIsServedWholeAndThenKeptInMemory() throws Exception {
         MutableClock clock = new MutableClock();
         CacheConfig config = CacheConfig.defaults(dir.resolve("cache"));
         byte[] big = new byte[300_000];
@@ -57,9 +57,13 @@ class CachePersistenceTest {
             awaitFiles(f.directory.resolve("cache"), 1);
         }
         try (TestProxy proxy = TestProxy.builder().backend("gone", 1, 1).cache(config).clock(clock).start()) {
-            proxy.server().cache().indexed().get();
+            ResponseCache cache = proxy.server().cache();
+            cache.indexed().get();
+            String key = CachePolicy.urlKey("test", "/big");
+            assertThat(cache.inMemory(key)).isNull();
 
             RawHttp.Response first = get(proxy, "/big");
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> cache.inMemory(key) != null);
             RawHttp.Response second = get(proxy, "/big");
 
             assertThat(first.header("X-Cache")).isEqualTo("HIT");
