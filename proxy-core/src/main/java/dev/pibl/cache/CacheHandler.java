@@ -214,7 +214,9 @@ public final class CacheHandler extends ChannelDuplexHandler {
         AbsoluteForm.toOriginForm(request);
         e.host = request.headers().get(HttpHeaderNames.HOST, "");
         e.target = request.uri();
-        e.plan = policy.plan(method.name(), Views.of(request.headers()));
+        // Live until the request is forwarded (a hit needs no copy); forward() snapshots it then.
+        HeaderView view = Views.of(request.headers());
+        e.plan = policy.plan(method.name(), view);
         if (!e.plan.lookup()) {
             e.unsafe = !isSafe(method);
             e.cacheStatus = "fwd=" + e.plan.bypassReason();
@@ -222,8 +224,7 @@ public final class CacheHandler extends ChannelDuplexHandler {
             return;
         }
         e.urlKey = CachePolicy.urlKey(e.host, e.target);
-        // Live until the request is forwarded (a hit needs no copy); forward() snapshots it then.
-        e.requestView = Views.of(request.headers());
+        e.requestView = view;
         e.variantKey = cache.variantKey(e.urlKey, e.requestView);
         ResponseCache.Cached inMemory = cache.inMemory(e.variantKey);
         if (inMemory != null) {
