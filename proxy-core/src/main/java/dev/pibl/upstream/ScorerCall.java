@@ -92,7 +92,7 @@ final class ScorerCall {
             closeQuietly(ch);
             if (mine) {
                 channel = null;
-                finish(null, error("cannot connect: " + connect.cause().getMessage()));
+                finish(null, error("cannot connect: " + message(connect.cause())));
             }
             return;
         }
@@ -134,7 +134,7 @@ final class ScorerCall {
             channel = null;
             reusable = response.decoderResult().isSuccess() && HttpUtil.isKeepAlive(response);
             if (response.decoderResult().isFailure()) {
-                failure = error("unreadable answer: " + response.decoderResult().cause().getMessage());
+                failure = error("unreadable answer: " + message(response.decoderResult().cause()));
             } else {
                 try {
                     score = scorer.protocol().score(response);
@@ -208,7 +208,11 @@ final class ScorerCall {
         if (cause instanceof TooLongFrameException) {
             return "answer too large";
         }
-        return "connection failed: " + (cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName());
+        return "connection failed: " + message(cause);
+    }
+
+    private static String message(Throwable cause) {
+        return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
     }
 
     private static void closeQuietly(Channel ch) {
