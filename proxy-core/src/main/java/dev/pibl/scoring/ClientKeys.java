@@ -12,15 +12,15 @@ import java.util.List;
  *
  * <p><b>Address.</b> A peer that is not a trusted proxy is the client, whatever it sent. Behind a
  * trusted peer the configured header ({@code X-Forwarded-For}, or the {@code for=} parameters of
- * RFC 7239 {@code Forwarded}) is read from right to left, every field in order, as nginx's
+ * RFC 7239 {@code Forwarded}) is read from right to left across all its fields, as nginx's
  * {@code real_ip_recursive} does: each trusted address vouches for the entry to its left, and the
  * first untrusted one is the client. What a client writes itself sits to the left of what its
  * first trusted proxy appended, so prepending fake entries changes nothing. An entry that is not
  * an address ({@code unknown}, an obfuscated {@code _hidden}, a host name, garbage) cannot vouch
  * for anything: the walk stops and the last address that could be checked, the hop that reported
  * it, is the client. When every entry is trusted the left-most is. At most {@value #MAX_ENTRIES}
- * entries are examined (the 32nd counts as all trusted), so a long header costs no more than a
- * scan of its text. Ports ({@code 1.2.3.4:5678}, {@code [2001:db8::1]:443}), brackets, quotes and
+ * entries are examined (when all of them are trusted, the last one examined is the client), so a
+ * long header costs no more than a scan of its text. Ports ({@code 1.2.3.4:5678}, {@code [2001:db8::1]:443}), brackets, quotes and
  * surrounding spaces are accepted. Addresses are literals parsed by hand: nothing here resolves a
  * name.
  *

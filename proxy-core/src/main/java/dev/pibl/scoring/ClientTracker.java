@@ -14,13 +14,14 @@ import java.util.function.Function;
  * {@code maxClients} of them, each forgotten after {@code idle} without a lookup. Over the bound,
  * Caffeine evicts by its TinyLFU policy, so clients that come back often outlive one-off ones (a
  * scan from many addresses cannot flush the regulars). A forgotten client starts afresh when it
- * returns.
+ * returns; an activity evicted while a request still holds it takes that request's updates and is
+ * then dropped.
  *
  * <p>Time comes from the injected {@link Ticker}, for expiry and for the windows of the
  * activities it creates; tests pass a fake one and never sleep.
  *
- * <p>Thread-safe: called from every event loop. Eviction work runs on Caffeine's maintenance
- * executor, off the event loops.
+ * <p>Thread-safe: called from every event loop. Caffeine does its eviction work on its
+ * maintenance executor (the common pool), so lookups stay cheap on the event loops.
  */
 public final class ClientTracker {
 
