@@ -3,6 +3,7 @@ package dev.pibl.config;
 import static java.util.Objects.requireNonNull;
 
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -81,6 +82,26 @@ public final class TrustedProxies {
     /** Whether {@code entry} is an IP address or CIDR block that {@link #parse} accepts. */
     public static boolean isValid(String entry) {
         return entry != null && block(entry) != null;
+    }
+
+    /**
+     * {@code text} as an address, or {@code null} when it is not exactly an IPv4 or IPv6 literal
+     * as the entries are written (no prefix, port, brackets, zone or surrounding space). Never
+     * resolves a name: this is how addresses that clients wrote in forwarding headers are read.
+     * IPv4-mapped IPv6 comes back as the IPv4 address.
+     */
+    public static InetAddress literal(String text) {
+        requireNonNull(text, "text");
+        byte[] bytes = text.indexOf(':') >= 0 ? ipv6(text) : ipv4(text, 0, text.length());
+        if (bytes == null) {
+            return null;
+        }
+        try {
+            return InetAddress.getByAddress(bytes);
+        } catch (UnknownHostException e) {
+            // Only thrown for a length other than 4 or 16, which the parsers never return.
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Whether the list is empty, so that no peer is trusted. */

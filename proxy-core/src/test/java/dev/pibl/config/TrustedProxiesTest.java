@@ -118,6 +118,19 @@ class TrustedProxiesTest {
         assertThat(TrustedProxies.isValid(entry)).isTrue();
     }
 
+    @ParameterizedTest
+    @CsvSource({"203.0.113.7, 203.0.113.7", "2001:DB8::1, 2001:db8::1", "::ffff:10.0.0.1, 10.0.0.1", "::, ::"})
+    void literalReadsAnAddress(String text, String expected) throws UnknownHostException {
+        assertThat(TrustedProxies.literal(text)).isEqualTo(literal(expected));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "localhost", "unknown", "_hidden", "10.0.0.0/8", "::/0", "[::1]", "1.2.3.4:80",
+        " 10.0.0.1", "fe80::1%eth0", "010.0.0.1", "256.0.0.1"})
+    void literalIsNullForAnythingButAnAddress(String text) {
+        assertThat(TrustedProxies.literal(text)).isNull();
+    }
+
     /** Literals only: {@link InetAddress#getByName} does no lookup for them. */
     private static InetAddress literal(String text) throws UnknownHostException {
         return InetAddress.getByName(text);
