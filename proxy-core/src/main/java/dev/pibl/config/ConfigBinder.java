@@ -33,7 +33,7 @@ final class ConfigBinder {
     private static final List<String> LIMITS_KEYS =
             List.of("max-request-line", "max-header-size", "max-headers", "max-body-size");
     private static final List<String> BACKEND_KEYS = List.of("name", "url", "weight");
-    private static final List<String> BALANCING_KEYS = List.of("policy");
+    private static final List<String> BALANCING_KEYS = List.of("policy", "score");
     private static final List<String> TIMEOUTS_KEYS =
             List.of("connect", "response", "client-header", "client-body", "idle", "upstream-idle", "drain", "request");
     private static final List<String> UPSTREAM_KEYS =
@@ -95,14 +95,22 @@ final class ConfigBinder {
             return null;
         }
         Section top = Section.of(tree, problems, "", root, ROOT_KEYS);
-        return new PiblConfig(
-                server(top.section("server", SERVER_KEYS)),
-                backends(top),
-                balancing(top.section("balancing", BALANCING_KEYS)),
-                timeouts(top.section("timeouts", TIMEOUTS_KEYS)),
-                upstream(top.section("upstream", UPSTREAM_KEYS)),
-                health(top.section("health", HEALTH_KEYS)),
-                cache(top.section("cache", CACHE_KEYS)),
+        // Bound in file order, so problems come out in the order the operator reads them; the
+        // tiers, which name backends and may need the cache, are bound after both.
+        ServerConfig server = server(top.section("server", SERVER_KEYS));
+        List<BackendConfig> backends = backends(top);
+        Section balancingSection = top.section("balancing", BALANCING_KEYS);
+        BalancingConfig.Policy policy = policy(balancingSection);
+        TimeoutsConfig timeouts = timeouts(top.section("timeouts", TIMEOUTS_KEYS));
+        UpstreamConfig upstream = upstream(top.section("upstream", UPSTREAM_KEYS));
+        HealthConfig health = health(top.section("health", HEALTH_KEYS));
+        CacheConfig cache = cache(top.section("cache", CACHE_KEYS));
+        ScoringConfig score = new ScoringBinder(tree, problems)
+                .bind(balancingSection, policy == BalancingConfig.Policy.SCORE, backends, cache.enabled());
+        BalancingConfig balancing = policy == BalancingConfig.Policy.SCORE && score != null
+                ? new BalancingConfig(policy, score)
+                : BalancingConfig.roundRobin();
+        return new PiblConfig(server, backends, balancing, timeouts, upstream, health, cache,
                 logging(top.section("logging", LOGGING_KEYS)),
                 admin(top.section("admin", ADMIN_KEYS)));
     }
@@ -221,19 +229,12 @@ final class ConfigBinder {
         return new BackendConfig("", host, port, 1);
     }
 
-    private static BalancingConfig balancing(Section s) {
+    private static BalancingConfig.Policy policy(Section s) {
         Map<String, BalancingConfig.Policy> policies = new LinkedHashMap<>();
         for (BalancingConfig.Policy policy : BalancingConfig.Policy.values()) {
             policies.put(policy.yamlName(), policy);
         }
-        String expected = choices(policies.keySet());
-        JsonNode value = s.get("policy");
-        if (value != null && value.isTextual() && value.asText().equals("score")) {
-            // Named in the design, so operators will try it: say it is coming rather than unknown.
-            s.fail("policy", expected + "; score-based balancing is not available yet");
-            return new BalancingConfig(BalancingConfig.Policy.ROUND_ROBIN);
-        }
-        return new BalancingConfig(s.choice("policy", BalancingConfig.Policy.ROUND_ROBIN, policies, expected));
+        return s.choice("policy", BalancingConfig.Policy.ROUND_ROBIN, policies, choices(policies.keySet()));
     }
 
     private static TimeoutsConfig timeouts(Section s) {

@@ -105,6 +105,25 @@ final class Section {
         return defaultValue;
     }
 
+    /** A number (whole or decimal) from {@code min} to {@code max}, with {@code expected} when it is not. */
+    double number(String key, double defaultValue, double min, double max, String expected) {
+        JsonNode value = get(key);
+        if (value == null) {
+            return defaultValue;
+        }
+        if (value.isNumber() && Double.isFinite(value.doubleValue()) && value.doubleValue() >= min
+                && value.doubleValue() <= max) {
+            return value.doubleValue();
+        }
+        fail(key, expected);
+        return defaultValue;
+    }
+
+    /** The source line of {@code key}'s value, for messages about it. */
+    int line(String key) {
+        return tree.lineOf(path(key));
+    }
+
     boolean bool(String key, boolean defaultValue) {
         JsonNode value = get(key);
         if (value == null) {

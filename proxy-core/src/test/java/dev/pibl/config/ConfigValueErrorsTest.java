@@ -114,14 +114,7 @@ class ConfigValueErrorsTest {
     @Test
     void unknownPolicy() {
         assertThat(problems(ONE_BACKEND + "balancing:\n  policy: random\n")).containsExactly(
-                "pibl.yaml:4: balancing.policy: random (expected: round-robin)");
-    }
-
-    @Test
-    void scorePolicyIsNotAvailableYet() {
-        assertThat(problems(ONE_BACKEND + "balancing:\n  policy: score\n")).containsExactly(
-                "pibl.yaml:4: balancing.policy: score"
-                        + " (expected: round-robin; score-based balancing is not available yet)");
+                "pibl.yaml:4: balancing.policy: random (expected: round-robin or score)");
     }
 
     @Test
