@@ -6,6 +6,7 @@ import dev.pibl.config.ConfigException;
 import dev.pibl.config.ConfigLoader;
 import dev.pibl.config.PiblConfig;
 import dev.pibl.server.ProxyServer;
+import dev.pibl.server.ScoringSetup;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,16 +75,23 @@ public final class Main implements Callable<Integer> {
     /** The config with CLI overrides applied, or null after printing every problem. */
     PiblConfig loadOrReport(PrintWriter err) {
         Path path = configPath();
+        List<String> problems;
         try {
-            return ConfigLoader.applyOverrides(ConfigLoader.load(path), port, ttl);
-        } catch (ConfigException e) {
-            for (String problem : e.problems()) {
-                err.println(problem);
+            PiblConfig config = ConfigLoader.applyOverrides(ConfigLoader.load(path), port, ttl);
+            // What the loader cannot see: whether the files the config names (model files) load.
+            problems = ScoringSetup.check(config);
+            if (problems.isEmpty()) {
+                return config;
             }
-            err.println("pibl: configuration " + path + " is invalid (" + e.problems().size() + " problem"
-                    + (e.problems().size() == 1 ? "" : "s") + ")");
-            return null;
+        } catch (ConfigException e) {
+            problems = e.problems();
         }
+        for (String problem : problems) {
+            err.println(problem);
+        }
+        err.println("pibl: configuration " + path + " is invalid (" + problems.size() + " problem"
+                + (problems.size() == 1 ? "" : "s") + ")");
+        return null;
     }
 
     private Path configPath() {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pibl.cache.CacheStats;
 import dev.pibl.cache.ResponseCache;
+import dev.pibl.scoring.ScoringService;
+import dev.pibl.server.ScoringSetup;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -25,6 +27,7 @@ import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Answers admin requests:
@@ -34,7 +37,12 @@ import java.util.Map;
  *   <li>{@code DELETE /admin/cache?url=URL}: purges every stored variant of one URL: an absolute
  *       URL names one host, a path ({@code /static/app.js}) that path on every host. The parameter
  *       is percent-decoded once, then compared with targets as clients sent them;</li>
- *   <li>{@code DELETE /admin/cache?all=true}: purges everything.</li>
+ *   <li>{@code DELETE /admin/cache?all=true}: purges everything;</li>
+ *   <li>{@code GET /admin/scoring}: score-based balancing's counters (requests per tier, scorer
+ *       calls, timeouts, tier changes);</li>
+ *   <li>{@code GET /admin/clients/{ip}}: one client's features, score, tier, the features that
+ *       pushed its score up most and the last scorer error;</li>
+ *   <li>{@code GET /admin/clients?top=N}: the N clients with the highest scores (default 10).</li>
  * </ul>
  * With a token configured, every request must carry {@code Authorization: Bearer <token>} (401
  * otherwise). Every answer is JSON. One instance per admin connection, on its event loop.
@@ -44,8 +52,12 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What every admin connection shares. Thread-safe. */
-    record Routes(String token, ResponseCache cache) {
+    record Routes(String token, ResponseCache cache, ScoringSetup.Scoring scoring) {
     }
+
+    private static final int DEFAULT_TOP = 10;
+    private static final int MAX_TOP = 1000;
+    private static final String CLIENTS = "/admin/clients";
 
     private final Routes routes;
 
@@ -55,8 +67,25 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-        FullHttpResponse response = answer(request);
         boolean keepAlive = HttpUtil.isKeepAlive(request);
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        if (request.decoderResult().isSuccess() && authorized(request) && uri.path().equals(CLIENTS)
+                && routes.scoring() != null && isGet(request.method())) {
+            // A walk over every tracked client: off the event loop, which other connections share.
+            // Reading pauses meanwhile, so a pipelined request cannot overtake this answer.
+            ctx.channel().config().setAutoRead(false);
+            CompletableFuture.supplyAsync(() -> topClients(uri.parameters()))
+                    .exceptionally(e -> error(HttpResponseStatus.INTERNAL_SERVER_ERROR, e.toString()))
+                    .thenAccept(r -> ctx.executor().execute(() -> {
+                        send(ctx, r, keepAlive);
+                        ctx.channel().config().setAutoRead(true);
+                    }));
+            return;
+        }
+        send(ctx, answer(request), keepAlive);
+    }
+
+    private void send(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
         HttpUtil.setKeepAlive(response, keepAlive);
         if (keepAlive) {
             ctx.writeAndFlush(response, ctx.voidPromise());
@@ -81,6 +110,9 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         HttpMethod method = request.method();
+        if (uri.path().startsWith(CLIENTS + "/") || uri.path().equals(CLIENTS) || uri.path().equals("/admin/scoring")) {
+            return scoring(uri, method);
+        }
         switch (uri.path()) {
             case "/admin/health":
                 return method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD)
@@ -100,6 +132,62 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             default:
                 return error(HttpResponseStatus.NOT_FOUND, "no such admin resource: " + uri.path());
         }
+    }
+
+    /** {@code /admin/scoring} and {@code /admin/clients/{ip}}; {@code ?top=N} is answered off the loop. */
+    private FullHttpResponse scoring(QueryStringDecoder uri, HttpMethod method) {
+        ScoringSetup.Scoring scoring = routes.scoring();
+        if (scoring == null) {
+            return error(HttpResponseStatus.NOT_FOUND, "score-based balancing is off (balancing.policy: score turns it on)");
+        }
+        if (!isGet(method)) {
+            return notAllowed("GET, HEAD");
+        }
+        if (uri.path().equals("/admin/scoring")) {
+            return json(HttpResponseStatus.OK, ScoringViews.stats(scoring));
+        }
+        String named = uri.path().substring(CLIENTS.length() + 1);
+        String key = ScoringViews.keyOf(named, scoring.keys());
+        if (key == null) {
+            return error(HttpResponseStatus.BAD_REQUEST, "not an IP address: " + named
+                    + " (expected: /admin/clients/203.0.113.7 or /admin/clients/2001:db8::1)");
+        }
+        ScoringService.ClientReport report = scoring.service().report(key);
+        if (report == null) {
+            return error(HttpResponseStatus.NOT_FOUND, "no client " + key + " is tracked (never seen, or forgotten)");
+        }
+        return json(HttpResponseStatus.OK, ScoringViews.client(report));
+    }
+
+    /** {@code GET /admin/clients?top=N}: the N most suspicious clients. Runs off the event loop. */
+    private FullHttpResponse topClients(Map<String, List<String>> params) {
+        for (String name : params.keySet()) {
+            if (!name.equals("top")) {
+                return error(HttpResponseStatus.BAD_REQUEST, "unknown parameter " + name + " (expected: top=N)");
+            }
+        }
+        int top = DEFAULT_TOP;
+        List<String> given = params.get("top");
+        if (given != null) {
+            try {
+                top = given.size() == 1 ? Integer.parseInt(given.get(0)) : -1;
+            } catch (NumberFormatException e) {
+                top = -1;
+            }
+            if (top < 1 || top > MAX_TOP) {
+                return error(HttpResponseStatus.BAD_REQUEST, "top=" + String.join(",", given)
+                        + " (expected: one whole number from 1 to " + MAX_TOP + ")");
+            }
+        }
+        ScoringService service = routes.scoring().service();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("clients", service.clients().size());
+        body.put("top", ScoringViews.top(service.top(top)));
+        return json(HttpResponseStatus.OK, body);
+    }
+
+    private static boolean isGet(HttpMethod method) {
+        return method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD);
     }
 
     private boolean authorized(FullHttpRequest request) {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.pibl.cache.ResponseCache;
 import dev.pibl.config.AdminConfig;
+import dev.pibl.server.ScoringSetup;
 import dev.pibl.server.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -34,12 +35,14 @@ public final class AdminServer implements AutoCloseable {
     /**
      * Binds the admin listener.
      *
-     * @param cache the response cache, or null when it is disabled
+     * @param cache   the response cache, or null when it is disabled
+     * @param scoring score-based balancing, or null when the policy is not score
      * @throws IllegalStateException if the port cannot be bound
      */
-    public static AdminServer start(AdminConfig config, ResponseCache cache, EventLoopGroup group, Transport transport) {
+    public static AdminServer start(AdminConfig config, ResponseCache cache, ScoringSetup.Scoring scoring,
+            EventLoopGroup group, Transport transport) {
         requireNonNull(config, "config");
-        AdminHandler.Routes routes = new AdminHandler.Routes(config.token(), cache);
+        AdminHandler.Routes routes = new AdminHandler.Routes(config.token(), cache, scoring);
         ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(transport.serverChannelClass())
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override

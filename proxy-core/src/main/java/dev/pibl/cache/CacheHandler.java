@@ -7,6 +7,10 @@ import dev.pibl.http.ErrorResponses;
 import dev.pibl.http.ProxyError;
 import dev.pibl.http.ReadGate;
 import dev.pibl.http.RequestIds;
+import dev.pibl.http.ScoredRequest;
+import dev.pibl.scoring.Decision;
+import dev.pibl.scoring.Tier;
+import dev.pibl.scoring.TierAction;
 import dev.pibl.upstream.ProxyHandler;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
@@ -216,7 +220,23 @@ public final class CacheHandler extends ChannelDuplexHandler {
         e.target = request.uri();
         // Live until the request is forwarded (a hit needs no copy); forward() snapshots it then.
         HeaderView view = Views.of(request.headers());
+        Decision decision = ScoredRequest.decisionOf(request);
+        Tier tier = decision == null ? null : decision.tier();
+        if (tier != null && tier.action() == TierAction.DENY) {
+            // Denied clients get nothing, stored answers included: the proxy stage refuses them.
+            e.plan = new CachePolicy.RequestPlan(false, "denied", false, -1, -1, -1, false, true);
+            e.cacheStatus = "fwd=bypass; detail=denied";
+            forward(e);
+            return;
+        }
+        if (tier != null && tier.action() == TierAction.CACHE_ONLY) {
+            e.cacheOnly = tier;
+        }
         e.plan = policy.plan(method.name(), view);
+        if (!e.plan.lookup() && e.cacheOnly != null) {
+            notCached(e);
+            return;
+        }
         if (!e.plan.lookup()) {
             e.unsafe = !isSafe(method);
             e.cacheStatus = "fwd=" + e.plan.bypassReason();
@@ -245,12 +265,12 @@ public final class CacheHandler extends ChannelDuplexHandler {
             case FRESH -> serve(e, c, "HIT", "hit");
             case STALE_WHILE_REVALIDATE -> {
                 serve(e, c, "STALE", "hit; fwd=stale; detail=stale-while-revalidate");
-                if (refresher != null) {
+                if (refresher != null && e.cacheOnly == null) { // a cache-only client makes no backend work
                     refresher.refresh(ctx.channel().eventLoop(), e.urlKey, c, e.request.uri(), e.requestView);
                 }
             }
             case REVALIDATE -> {
-                if (e.plan.onlyIfCached()) {
+                if (e.plan.onlyIfCached() || e.cacheOnly != null) {
                     notCached(e);
                     return;
                 }
@@ -311,7 +331,7 @@ public final class CacheHandler extends ChannelDuplexHandler {
     /** Nothing usable is stored: fetch it, or wait for the client already fetching it. */
     private void miss(Exchange e, ResponseCache.Cached unusable) {
         e.stale = unusable; // still good for stale-if-error
-        if (e.plan.onlyIfCached()) {
+        if (e.plan.onlyIfCached() || e.cacheOnly != null) {
             notCached(e);
             return;
         }
@@ -411,17 +431,35 @@ public final class CacheHandler extends ChannelDuplexHandler {
         }
     }
 
-    /** only-if-cached and nothing usable is stored: 504 (RFC 9111 §5.2.1.7). */
+    /**
+     * Nothing usable is stored and no backend may be asked: 504 for only-if-cached (RFC 9111
+     * §5.2.1.7), 429 with the tier's Retry-After for a client in a cache-only tier.
+     */
     private void notCached(Exchange e) {
         discardRequestBody();
         boolean keepAlive = keepAlive(e);
-        FullHttpResponse r = ErrorResponses.build(ctx.alloc(), ProxyError.BACKEND_TIMEOUT,
-                "not in the cache (only-if-cached)", RequestIds.next(), !keepAlive);
+        FullHttpResponse r;
+        if (e.cacheOnly != null) {
+            r = ErrorResponses.build(ctx.alloc(), ProxyError.CLIENT_REFUSED, "too many requests: tier "
+                    + e.cacheOnly.name() + " is served from the cache only, and this is not in it",
+                    requestId(e), !keepAlive);
+            r.headers().set(HttpHeaderNames.RETRY_AFTER, Math.max(1, e.cacheOnly.retryAfter().toSeconds()));
+            r.headers().set(CACHE_STATUS, NAME + "; fwd=miss; detail=cache-only");
+        } else {
+            r = ErrorResponses.build(ctx.alloc(), ProxyError.BACKEND_TIMEOUT,
+                    "not in the cache (only-if-cached)", requestId(e), !keepAlive);
+            r.headers().set(CACHE_STATUS, NAME + "; fwd=miss; detail=only-if-cached");
+        }
         r.headers().set(X_CACHE, "MISS");
-        r.headers().set(CACHE_STATUS, NAME + "; fwd=miss; detail=only-if-cached");
         cache.stats().answered("MISS", 0);
         writeAnswer(r, null, keepAlive);
         finish(e);
+    }
+
+    /** The id the access log gave the request, so the answer and the log line agree. */
+    private static String requestId(Exchange e) {
+        String id = e.request.headers().get(RequestIds.HEADER);
+        return id != null ? id : RequestIds.next();
     }
 
     // ------------------------------------------------------------------------------- answering
@@ -801,6 +839,8 @@ public final class CacheHandler extends ChannelDuplexHandler {
         String variantKey;
         HeaderView requestView;
         boolean unsafe;
+        /** The client's cache-only tier: answered from the cache or refused, never forwarded. */
+        Tier cacheOnly;
         String cacheStatus = "fwd=miss";
         /** A stored response that cannot be served as is: revalidated, or kept for stale-if-error. */
         ResponseCache.Cached stale;

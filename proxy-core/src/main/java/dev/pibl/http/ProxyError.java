@@ -13,6 +13,8 @@ public enum ProxyError {
     REQUEST_LINE_TOO_LONG(HttpResponseStatus.REQUEST_URI_TOO_LONG),
     HEADERS_TOO_LARGE(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE),
     EXPECTATION_FAILED(HttpResponseStatus.EXPECTATION_FAILED),
+    /** The client's score tier denies it, or allows it only what the cache holds. */
+    CLIENT_REFUSED(HttpResponseStatus.TOO_MANY_REQUESTS),
     NOT_IMPLEMENTED(HttpResponseStatus.NOT_IMPLEMENTED),
     VERSION_NOT_SUPPORTED(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED),
     BACKEND_FAILED(HttpResponseStatus.BAD_GATEWAY),

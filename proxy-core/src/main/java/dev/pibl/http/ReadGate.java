@@ -5,10 +5,10 @@ import io.netty.channel.ChannelConfig;
 import io.netty.util.AttributeKey;
 
 /**
- * Who may stop a client connection from reading. Two stages queue requests of a pipelining client
- * (the cache while it waits for a disk read or another client's fetch, the proxy while an exchange
- * is in flight); each says whether it wants more input, and the connection reads only while both
- * do. Without it one stage turning auto-read back on would let the other's queue grow without
+ * Who may stop a client connection from reading. Three stages queue requests of a pipelining
+ * client (scoring while a client's first score is on its way, the cache while it waits for a disk
+ * read or another client's fetch, the proxy while an exchange is in flight); each says whether it
+ * wants more input, and the connection reads only while all do. Without it one stage turning auto-read back on would let the other's queue grow without
  * bound.
  *
  * <p>One per client channel ({@link #of}); used only on that channel's event loop.
@@ -20,6 +20,7 @@ public final class ReadGate {
     private final ChannelConfig config;
     private boolean proxyWants = true;
     private boolean cacheWants = true;
+    private boolean scoringWants = true;
 
     private ReadGate(Channel channel) {
         this.config = channel.config();
@@ -47,8 +48,14 @@ public final class ReadGate {
         apply();
     }
 
+    /** The scoring stage wants input, or not (it holds requests while a score is on its way). */
+    public void scoring(boolean wants) {
+        scoringWants = wants;
+        apply();
+    }
+
     private void apply() {
-        boolean read = proxyWants && cacheWants;
+        boolean read = proxyWants && cacheWants && scoringWants;
         if (config.isAutoRead() != read) {
             config.setAutoRead(read);
         }

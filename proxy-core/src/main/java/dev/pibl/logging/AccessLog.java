@@ -143,6 +143,9 @@ public final class AccessLog {
         if (r.cache != null) {
             sb.append(" cache=").append(r.cache);
         }
+        if (r.scoring != null) {
+            textScoring(sb, r.scoring, r.clientIp);
+        }
         if (r.aborted != null) {
             sb.append(" aborted=").append(r.aborted);
         }
@@ -190,6 +193,9 @@ public final class AccessLog {
         if (r.cache != null) {
             sb.append(",\"cache\":\"").append(r.cache).append('"');
         }
+        if (r.scoring != null) {
+            jsonScoring(sb, r.scoring, r.clientIp);
+        }
         if (r.aborted != null) {
             sb.append(",\"aborted\":\"").append(r.aborted).append('"');
         }
@@ -204,6 +210,67 @@ public final class AccessLog {
             sb.append('"');
         }
         sb.append('}');
+    }
+
+    /** {@code key=… score=0.123 tier=trusted model=v1 shadow=0.456}; the tier marked when it is the fallback. */
+    private static void textScoring(StringBuilder sb, ScoreNote n, String clientIp) {
+        if (n.tier == null) {
+            return; // the exchange ended before its tier was decided
+        }
+        if (n.clientKey != null && !n.clientKey.equals(clientIp)) {
+            sb.append(" key=").append(n.clientKey);
+        }
+        sb.append(" score=");
+        appendScore(sb, n.score, "-");
+        sb.append(" tier=").append(n.tier);
+        if (n.fallback) {
+            sb.append("(fallback)");
+        }
+        sb.append(" model=");
+        if (n.model == null) {
+            sb.append('-');
+        } else {
+            escape(sb, n.model);
+        }
+        if (n.hasShadow) {
+            sb.append(" shadow=");
+            appendScore(sb, n.shadow, "-");
+        }
+    }
+
+    private static void jsonScoring(StringBuilder sb, ScoreNote n, String clientIp) {
+        if (n.tier == null) {
+            return;
+        }
+        if (n.clientKey != null && !n.clientKey.equals(clientIp)) {
+            sb.append(",\"client_key\":\"");
+            escape(sb, n.clientKey);
+            sb.append('"');
+        }
+        sb.append(",\"score\":");
+        appendScore(sb, n.score, "null");
+        sb.append(",\"tier\":\"").append(n.tier).append("\",\"tier_fallback\":").append(n.fallback)
+                .append(",\"model\":");
+        if (n.model == null) {
+            sb.append("null");
+        } else {
+            sb.append('"');
+            escape(sb, n.model);
+            sb.append('"');
+        }
+        if (n.hasShadow) {
+            sb.append(",\"shadow_score\":");
+            appendScore(sb, n.shadow, "null");
+        }
+    }
+
+    /** A score with three decimals, or {@code none} when NaN. */
+    private static void appendScore(StringBuilder sb, double score, String none) {
+        if (Double.isNaN(score)) {
+            sb.append(none);
+            return;
+        }
+        appendThousandths(sb, Math.round(score * 1000));
     }
 
     /** Header lines as {@code name: value}, separated by a newline (escaped to \n in the log). */
@@ -247,9 +314,13 @@ public final class AccessLog {
     }
 
     private static void appendMillis(StringBuilder sb, long nanos) {
-        long micros = nanos / 1000;
-        sb.append(micros / 1000).append('.');
-        long frac = micros % 1000;
+        appendThousandths(sb, nanos / 1000);
+    }
+
+    /** {@code value / 1000} with exactly three decimals. */
+    private static void appendThousandths(StringBuilder sb, long value) {
+        sb.append(value / 1000).append('.');
+        long frac = value % 1000;
         if (frac < 100) {
             sb.append('0');
         }

@@ -77,6 +77,22 @@ public final class AccessLogHandler extends ChannelDuplexHandler {
         }
     }
 
+    /**
+     * The scoring part of the newest request's line, created on first use; null when no request is
+     * waiting for its response. Called by the scoring stage as the request reaches it, before any
+     * later request can have arrived.
+     */
+    public ScoreNote noteScoring() {
+        AccessLogRecord r = exchanges.peekLast();
+        if (r == null || r.responseStarted) {
+            return null;
+        }
+        if (r.scoring == null) {
+            r.scoring = new ScoreNote();
+        }
+        return r.scoring;
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HttpRequest request) {
@@ -172,5 +188,12 @@ public final class AccessLogHandler extends ChannelDuplexHandler {
         r.durationNanos = ticker.nanoTime() - r.startNanos;
         r.aborted = aborted;
         log.emit(r, loop);
+        if (r.scoring != null && r.scoring.observer != null) {
+            r.scoring.observer.completed(r.status, r.bytesIn, r.bytesOut, isCacheHit(r.cache));
+        }
+    }
+
+    private static boolean isCacheHit(String verdict) {
+        return "HIT".equals(verdict) || "STALE".equals(verdict) || "REVALIDATED".equals(verdict);
     }
 }

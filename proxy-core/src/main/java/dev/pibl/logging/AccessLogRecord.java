@@ -22,6 +22,8 @@ final class AccessLogRecord {
     boolean responseStarted;
     /** The cache's X-Cache verdict (HIT, MISS...), or null when the cache stage is off. */
     String cache;
+    /** The scoring stage's part of the line, or null when it did not see the request. */
+    ScoreNote scoring;
     /** Why the exchange ended without a complete response, or null when it completed. */
     String aborted;
 }

@@ -10,6 +10,8 @@ public final class HandlerNames {
     public static final String ACCESS_LOG = "access-log";
     public static final String CLIENT_TIMEOUTS = "client-timeouts";
     public static final String FRAMING_GUARD = "framing-guard";
+    /** Decides each request's tier by its client's score; only with {@code balancing.policy: score}. */
+    public static final String SCORING = "scoring";
     /** The response cache stage; added by the cache once it is built. */
     public static final String CACHE = "cache";
     public static final String PROXY = "proxy";

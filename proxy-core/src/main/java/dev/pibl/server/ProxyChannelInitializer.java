@@ -9,6 +9,7 @@ import dev.pibl.config.PiblConfig;
 import dev.pibl.http.ClientTimeoutHandler;
 import dev.pibl.http.FramingGuard;
 import dev.pibl.http.RequestHeadScanner;
+import dev.pibl.http.ScoringHandler;
 import dev.pibl.logging.AccessLog;
 import dev.pibl.logging.AccessLogHandler;
 import dev.pibl.upstream.ProxyHandler;
@@ -29,7 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * contents of the request path (DESIGN.md), one step per stage:
  *
  * <pre>
- * client-bytes → head-scanner → http-codec → access-log → client-timeouts → framing-guard → cache → proxy
+ * client-bytes → head-scanner → http-codec → access-log → client-timeouts → framing-guard → scoring → cache → proxy
  * </pre>
  *
  * Shared by all connections; {@code initChannel} runs on each new connection's event loop.
@@ -45,10 +46,12 @@ final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
     private final boolean pauseWhenFull;
     private final ResponseCache cache;
     private final BackgroundRefresh refresh;
+    private final ScoringSetup.Scoring scoring;
 
     ProxyChannelInitializer(PiblConfig config, AccessLog accessLog, ProxySettings proxySettings, ChannelGroup clients,
-            ResponseCache cache, BackgroundRefresh refresh) {
+            ResponseCache cache, BackgroundRefresh refresh, ScoringSetup.Scoring scoring) {
         this.cache = cache;
+        this.scoring = scoring;
         this.refresh = refresh;
         this.config = requireNonNull(config, "config");
         this.accessLog = requireNonNull(accessLog, "accessLog");
@@ -72,6 +75,7 @@ final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
         addAccessLog(p);
         addClientTimeouts(p, timeouts);
         addFramingGuard(p);
+        addScoring(p);
         addCacheHandlers(p);
         addProxyHandler(p);
     }
@@ -150,6 +154,17 @@ final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
 
     private void addFramingGuard(ChannelPipeline p) {
         p.addLast(HandlerNames.FRAMING_GUARD, new FramingGuard(config.server().limits()));
+    }
+
+    /**
+     * Score-based balancing decides each request's tier here: after the guard, so only well-framed
+     * requests count towards a client's behaviour, and before the cache, which must know a client
+     * is denied or cache-only before it answers. Absent unless {@code balancing.policy} is score.
+     */
+    private void addScoring(ChannelPipeline p) {
+        if (scoring != null) {
+            p.addLast(HandlerNames.SCORING, new ScoringHandler(scoring.service(), scoring.keys()));
+        }
     }
 
     /**

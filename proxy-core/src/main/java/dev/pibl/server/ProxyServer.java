@@ -6,6 +6,7 @@ import dev.pibl.balance.Backend;
 import dev.pibl.balance.HealthRegistry;
 import dev.pibl.balance.LoadBalancer;
 import dev.pibl.balance.RetryBudget;
+import dev.pibl.balance.TierPools;
 import dev.pibl.config.BackendConfig;
 import dev.pibl.config.PiblConfig;
 import dev.pibl.config.TrustedProxies;
@@ -13,6 +14,7 @@ import dev.pibl.admin.AdminServer;
 import dev.pibl.cache.BackgroundRefresh;
 import dev.pibl.cache.ResponseCache;
 import dev.pibl.logging.AccessLog;
+import dev.pibl.scoring.ScoringService;
 import dev.pibl.upstream.HealthChecker;
 import dev.pibl.upstream.ProxyHandler;
 import dev.pibl.upstream.ProxySettings;
@@ -60,11 +62,13 @@ public final class ProxyServer implements AutoCloseable {
     private final ResponseCache cache;
     private final ExecutorService cacheIo;
     private final AdminServer admin;
+    private final ScoringService scoring;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
     private ProxyServer(PiblConfig config, EventLoopGroup group, ChannelGroup clients, UpstreamPools pools,
             Channel listener, Transport transport, HealthChecker healthChecker, ResponseCache cache,
-            ExecutorService cacheIo, AdminServer admin) {
+            ExecutorService cacheIo, AdminServer admin, ScoringService scoring) {
+        this.scoring = scoring;
         this.healthChecker = healthChecker;
         this.cache = cache;
         this.cacheIo = cacheIo;
@@ -111,6 +115,15 @@ public final class ProxyServer implements AutoCloseable {
         UpstreamPools pools = new UpstreamPools(backends, config.upstream(), config.timeouts(), threads,
                 transport.socketChannelClass());
         HealthRegistry health = new HealthRegistry(backends, config.health(), System::nanoTime);
+        ScoringSetup.Scoring scoring;
+        try {
+            scoring = ScoringSetup.create(config, transport.socketChannelClass());
+        } catch (RuntimeException e) {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw e;
+        }
+        TierPools tierPools = scoring == null ? null
+                : new TierPools(scoring.service().tiers(), backends, health);
         ProxySettings settings = new ProxySettings(LoadBalancer.roundRobin(backends, health), pools,
                 config.server().limits().maxBodySize(), config.timeouts().response().toNanos(),
                 config.timeouts().clientBody().toNanos(), config.timeouts().request().toNanos(),
@@ -118,7 +131,8 @@ public final class ProxyServer implements AutoCloseable {
                 config.upstream().preserveHost(), health,
                 new RetryBudget(config.upstream().retryBudgetPercent(), config.upstream().minRetriesPerSecond(),
                         System::nanoTime),
-                TrustedProxies.parse(config.server().trustedProxies()));
+                TrustedProxies.parse(config.server().trustedProxies()),
+                tierPools);
         ExecutorService cacheIo = null;
         ResponseCache cache = null;
         BackgroundRefresh refresh = null;
@@ -130,6 +144,7 @@ public final class ProxyServer implements AutoCloseable {
             } catch (RuntimeException e) {
                 group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
                 cacheIo.shutdown();
+                closeScoring(scoring);
                 throw new IllegalStateException("cannot use cache.directory " + config.cache().directory() + ": "
                         + e.getMessage(), e);
             }
@@ -142,7 +157,8 @@ public final class ProxyServer implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ProxyChannelInitializer(config, accessLog, settings, clients, cache, refresh));
+                .childHandler(new ProxyChannelInitializer(config, accessLog, settings, clients, cache, refresh,
+                        scoring));
         String bind = config.server().bind();
         int port = config.server().port();
         Channel listener;
@@ -151,16 +167,18 @@ public final class ProxyServer implements AutoCloseable {
         } catch (Exception e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             closeCache(cache, cacheIo);
+            closeScoring(scoring);
             throw new IllegalStateException("cannot listen on " + bind + ":" + port + ": " + e.getMessage(), e);
         }
         AdminServer admin = null;
         if (config.admin().enabled()) {
             try {
-                admin = AdminServer.start(config.admin(), cache, group, transport);
+                admin = AdminServer.start(config.admin(), cache, scoring, group, transport);
             } catch (RuntimeException e) {
                 listener.close().syncUninterruptibly();
                 group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
                 closeCache(cache, cacheIo);
+                closeScoring(scoring);
                 throw e;
             }
         }
@@ -168,7 +186,7 @@ public final class ProxyServer implements AutoCloseable {
                 ? HealthChecker.start(backends, config.health().active(), health, group, transport.socketChannelClass())
                 : null;
         ProxyServer server = new ProxyServer(config, group, clients, pools, listener, transport, checker, cache,
-                cacheIo, admin);
+                cacheIo, admin, scoring == null ? null : scoring.service());
         LOG.info("PIBL listening on {} ({} event loop{}, {}), backends {}", server.address(), threads,
                 threads == 1 ? "" : "s", transport.name().toLowerCase(), backends);
         return server;
@@ -247,6 +265,9 @@ public final class ProxyServer implements AutoCloseable {
             admin.close();
         }
         pools.close();
+        if (scoring != null) {
+            scoring.close();
+        }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
         closeCache(cache, cacheIo);
         LOG.info("PIBL stopped");
@@ -255,6 +276,17 @@ public final class ProxyServer implements AutoCloseable {
     @Override
     public void close() {
         stop();
+    }
+
+    private static void closeScoring(ScoringSetup.Scoring scoring) {
+        if (scoring != null) {
+            scoring.service().close();
+        }
+    }
+
+    /** Score-based balancing's service, or null unless {@code balancing.policy} is score. */
+    public ScoringService scoring() {
+        return scoring;
     }
 
     /** Finishes the cache's pending disk writes, then stops its threads. */

@@ -3,6 +3,7 @@ package dev.pibl.upstream;
 import static java.util.Objects.requireNonNull;
 
 import dev.pibl.balance.Backend;
+import dev.pibl.balance.LoadBalancer;
 import dev.pibl.config.TrustedProxies;
 import dev.pibl.http.AbsoluteForm;
 import dev.pibl.http.Deadline;
@@ -12,6 +13,10 @@ import dev.pibl.http.HopByHopHeaders;
 import dev.pibl.http.ProxyError;
 import dev.pibl.http.ReadGate;
 import dev.pibl.http.RequestIds;
+import dev.pibl.http.ScoredRequest;
+import dev.pibl.scoring.Decision;
+import dev.pibl.scoring.Tier;
+import dev.pibl.scoring.TierAction;
 import dev.pibl.logging.AccessLogHandler;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -270,6 +275,15 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         // Backend connections are persistent HTTP/1.1 whatever the client spoke.
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
         e.upstreamStartNanos = ticker.nanoTime();
+        Decision decision = ScoredRequest.decisionOf(request);
+        if (decision != null && settings.tierPools() != null) {
+            e.tier = decision.tier();
+            if (e.tier.action() != TierAction.ROUTE) {
+                refuse(e, e.tier);
+                return;
+            }
+            e.balancer = settings.tierPools().balancer(e.tier);
+        }
         settings.retryBudget().onRequest();
         if (settings.requestTimeoutNanos() > 0) {
             requestDeadline.arm(settings.requestTimeoutNanos());
@@ -287,7 +301,14 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 retryBudgetSpent(e, lastFailure, lastBackend);
                 return;
             }
-            b = settings.balancer().nextExcluding(e.tried);
+            b = e.balancer.nextExcluding(e.tried);
+            if (b == null && !retry && e.tier != null) {
+                b = spill(e);
+                if (b == null && e.refusedBy != null) {
+                    refuse(e, e.refusedBy);
+                    return;
+                }
+            }
         }
         boolean acquired = b != null;
         if (b == null && !retry) {
@@ -296,7 +317,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
                         settings.health().retryAfterSeconds());
                 return;
             }
-            b = settings.balancer().nextIgnoringHealth(0); // panic: better a likely failure than none
+            b = e.balancer.nextIgnoringHealth(0); // panic: better a likely failure than none
         }
         if (b == null) {
             fail(e, lastFailure.error(), lastFailure.describe(lastBackend.name())); // nowhere to retry: nothing spent
@@ -322,6 +343,38 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
             accessLog.noteBackend(b.name());
         }
         e.pool.acquire(e, false);
+    }
+
+    /**
+     * No backend of {@code e}'s tier can take it: follows the tiers' spill-over to the first tier
+     * with a backend that can, whose balancer then routes {@code e} (retries included). Null when
+     * there is none, with {@code e.refusedBy} set when the spill-over led to a deny or cache-only
+     * tier first.
+     */
+    private Backend spill(Exchange e) {
+        Tier at = e.tier;
+        int hops = settings.tierPools().tiers().all().size();
+        while (hops-- > 0 && (at = settings.tierPools().tiers().spillTarget(at)) != null) {
+            if (at.action() != TierAction.ROUTE) {
+                e.refusedBy = at;
+                return null;
+            }
+            LoadBalancer spillOver = settings.tierPools().balancer(at);
+            Backend b = spillOver.nextExcluding(e.tried);
+            if (b != null) {
+                e.balancer = spillOver;
+                return b;
+            }
+        }
+        return null;
+    }
+
+    /** The client's tier keeps this request from every backend: 429, with the tier's Retry-After. */
+    private void refuse(Exchange e, Tier tier) {
+        String why = tier.action() == TierAction.DENY
+                ? "too many requests: client denied (tier " + tier.name() + ")"
+                : "too many requests: tier " + tier.name() + " is served from the cache only, and this is not in it";
+        fail(e, ProxyError.CLIENT_REFUSED, why, Math.max(1, tier.retryAfter().toSeconds()));
     }
 
     private void retryBudgetSpent(Exchange e, UpstreamFailure lastFailure, Backend lastBackend) {
@@ -802,6 +855,12 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
          */
         boolean holdsClaim;
         Backend backend;
+        /** Picks this exchange's backends: the tier's (or its spill-over's) with score balancing. */
+        LoadBalancer balancer = settings.balancer();
+        /** The client's tier with score balancing, else null. */
+        Tier tier;
+        /** The deny or cache-only tier the spill-over led to, when it did. */
+        Tier refusedBy;
         ConnectionPool pool;
         Channel upstream;
         UpstreamHandler relay;

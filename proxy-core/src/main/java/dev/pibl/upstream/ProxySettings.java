@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.pibl.balance.HealthRegistry;
 import dev.pibl.balance.LoadBalancer;
 import dev.pibl.balance.RetryBudget;
+import dev.pibl.balance.TierPools;
 import dev.pibl.config.TrustedProxies;
 
 /**
@@ -22,6 +23,7 @@ import dev.pibl.config.TrustedProxies;
  * @param health              told every exchange's outcome; decides which backends take traffic
  * @param retryBudget         caps retries to a share of the requests
  * @param trustedProxies      peers whose forwarding headers are kept (and extended) rather than replaced
+ * @param tierPools           with score-based balancing, each tier's balancer; null otherwise
  */
 public record ProxySettings(
         LoadBalancer balancer,
@@ -34,7 +36,8 @@ public record ProxySettings(
         boolean preserveHost,
         HealthRegistry health,
         RetryBudget retryBudget,
-        TrustedProxies trustedProxies) {
+        TrustedProxies trustedProxies,
+        TierPools tierPools) {
 
     public ProxySettings {
         requireNonNull(balancer, "balancer");

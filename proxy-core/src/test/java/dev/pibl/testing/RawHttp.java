@@ -35,7 +35,19 @@ public final class RawHttp implements AutoCloseable {
     private final OutputStream out;
 
     public RawHttp(int port) throws IOException {
-        this.socket = new Socket("127.0.0.1", port);
+        this(null, port);
+    }
+
+    /**
+     * Connects to 127.0.0.1:{@code port} from {@code localAddress} (any address of 127.0.0.0/8 on
+     * Linux), so one test can play several clients; null for the default.
+     */
+    public RawHttp(String localAddress, int port) throws IOException {
+        this.socket = new Socket();
+        if (localAddress != null) {
+            socket.bind(new java.net.InetSocketAddress(localAddress, 0));
+        }
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 10_000);
         this.socket.setSoTimeout(15_000);
         this.in = new java.io.BufferedInputStream(socket.getInputStream());
         this.out = socket.getOutputStream();

@@ -116,6 +116,7 @@ public final class TestProxy implements AutoCloseable {
         }
         private LoggingConfig.Detail detail = LoggingConfig.Detail.SUMMARY;
         private LoggingConfig.Format format = LoggingConfig.Format.TEXT;
+        private BalancingConfig balancing = BalancingConfig.roundRobin();
         private CacheConfig cache = disabledCache();
         private AdminConfig admin = AdminConfig.disabled();
         private Clock clock = Clock.systemUTC();
@@ -228,6 +229,11 @@ public final class TestProxy implements AutoCloseable {
                     d.coalesceTimeout());
         }
 
+        public Builder balancing(BalancingConfig b) {
+            balancing = b;
+            return this;
+        }
+
         public Builder jsonLog() {
             format = LoggingConfig.Format.JSON;
             return this;
@@ -238,7 +244,7 @@ public final class TestProxy implements AutoCloseable {
                     new ServerConfig(0, "127.0.0.1", ioThreads, new LimitsConfig(8192, 16384, 100, maxBody),
                             trustedProxies, maxClientConnections, overload),
                     backends,
-                    new BalancingConfig(BalancingConfig.Policy.ROUND_ROBIN),
+                    balancing,
                     new TimeoutsConfig(connect, response, clientHeader, clientBody, idle, upstreamIdle, drain,
                             requestDeadline),
                     new UpstreamConfig(maxConnections, 1024, Duration.ofSeconds(5), maxTries, preserveHost,

@@ -1,0 +1,233 @@
+package dev.pibl.http;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.pibl.logging.AccessLogHandler;
+import dev.pibl.logging.ScoreNote;
+import dev.pibl.scoring.ClientActivity;
+import dev.pibl.scoring.ClientKeys;
+import dev.pibl.scoring.Decision;
+import dev.pibl.scoring.ScoringService;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.util.AsciiString;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The scoring stage: decides which tier each request's client is in and passes the request on as
+ * a {@link ScoredRequest} carrying that {@link Decision}.
+ *
+ * <p>Where it sits: after the framing guard (so it sees only well-framed requests) and before the
+ * cache and proxy stages, which act on the decision (route to the tier's pool, deny, or answer
+ * from the cache only). What it sends: nothing of its own; every request goes on, in order.
+ *
+ * <p>Per request it works out the client (the peer, or behind a trusted proxy the address the
+ * forwarding header names), records the request in the client's behaviour, and asks the
+ * {@link ScoringService}. A client without a usable score whose score is being fetched makes the
+ * request wait, up to the scorer's deadline, with reading paused and later messages held in
+ * order; then it goes on with the fallback tier. The access log learns the client, score, tier and
+ * model, and tells the client's behaviour how the exchange ended.
+ *
+ * <p>One instance per client connection; every method runs on its event loop (scores arriving on
+ * another thread are handed back to it).
+ */
+public final class ScoringHandler extends ChannelInboundHandlerAdapter {
+
+    /** A connection counts towards at most this many clients' connection feature (proxies mix clients). */
+    private static final int MAX_CLIENTS_PER_CONNECTION = 8;
+
+    private final ScoringService service;
+    private final ClientKeys keys;
+    private final AsciiString headerName;
+    private final ArrayDeque<Object> held = new ArrayDeque<>(2);
+    private final ClientActivity[] counted = new ClientActivity[MAX_CLIENTS_PER_CONNECTION];
+    private int countedSize;
+    private ChannelHandlerContext ctx;
+    private AccessLogHandler accessLog;
+    private ReadGate gate;
+    private InetAddress peer;
+    private String peerKey;
+    private String peerIp;
+    private Waiting waiting;
+    private boolean reading;
+    private boolean closed;
+
+    public ScoringHandler(ScoringService service, ClientKeys keys) {
+        this.service = requireNonNull(service, "service");
+        this.keys = requireNonNull(keys, "keys");
+        this.headerName = keys.header() == ClientKeys.Header.FORWARDED
+                ? ForwardedHeaders.FORWARDED
+                : ForwardedHeaders.X_FORWARDED_FOR;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.accessLog = ctx.pipeline().get(AccessLogHandler.class);
+        this.gate = ReadGate.of(ctx.channel());
+        SocketAddress remote = ctx.channel().remoteAddress();
+        if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            peer = inet.getAddress();
+        } else {
+            peer = InetAddress.getLoopbackAddress(); // an embedded or local channel: one client
+        }
+        peerKey = keys.key(peer);
+        peerIp = ClientKeys.text(peer);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        reading = true;
+        if (closed) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (waiting != null || !held.isEmpty()) {
+            held.addLast(msg); // behind the request waiting for its score: order is kept
+            return;
+        }
+        handle(msg);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        reading = false;
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closed = true;
+        if (waiting != null) {
+            waiting.timer.cancel(false);
+            waiting = null;
+        }
+        Object msg;
+        while ((msg = held.pollFirst()) != null) {
+            ReferenceCountUtil.release(msg);
+        }
+        for (int i = 0; i < countedSize; i++) {
+            counted[i].connectionClosed();
+            counted[i] = null;
+        }
+        countedSize = 0;
+        ctx.fireChannelInactive();
+    }
+
+    private void handle(Object msg) {
+        if (msg instanceof HttpRequest request) {
+            onRequest(request);
+        } else {
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    private void onRequest(HttpRequest request) {
+        String key = peerKey;
+        String ip = peerIp;
+        if (keys.usesHeader()) {
+            List<String> fields = request.headers().getAll(headerName);
+            InetAddress client = fields.isEmpty() ? peer : keys.clientAddress(peer, fields);
+            if (!client.equals(peer)) {
+                key = keys.key(client);
+                ip = ClientKeys.text(client);
+            }
+        }
+        ClientActivity client = service.clients().activity(key);
+        countConnection(client);
+        ScoreNote note = accessLog == null ? null : accessLog.noteScoring();
+        if (note != null) {
+            note.clientKey(key).observer((status, in, out, hit) -> service.onResponse(client, status, in, out, hit));
+        }
+        Decision decision = service.onRequest(client, ip, request.method().name(), request.uri(),
+                request.headers().get(HttpHeaderNames.USER_AGENT), ctx.executor());
+        if (!decision.isPending()) {
+            pass(request, decision, note);
+            return;
+        }
+        Waiting w = new Waiting(request, client, note);
+        waiting = w;
+        gate.scoring(false);
+        w.timer = ctx.executor().schedule(() -> resolve(w, null), service.waitNanos(), TimeUnit.NANOSECONDS);
+        decision.pending().whenComplete((d, error) -> {
+            if (ctx.executor().inEventLoop()) {
+                resolve(w, d);
+            } else {
+                ctx.executor().execute(() -> resolve(w, d));
+            }
+        });
+    }
+
+    /** The score {@code w} waited for arrived ({@code decision}), or the wait ran out (null). */
+    private void resolve(Waiting w, Decision decision) {
+        if (waiting != w || closed) {
+            return;
+        }
+        waiting = null;
+        w.timer.cancel(false);
+        if (decision == null || decision.isPending()) {
+            decision = service.fallback(w.client, "no score within "
+                    + TimeUnit.NANOSECONDS.toMillis(service.waitNanos()) + "ms");
+        }
+        pass(w.request, decision, w.note);
+        Object msg;
+        while (waiting == null && !closed && (msg = held.pollFirst()) != null) {
+            handle(msg);
+        }
+        if (waiting == null) {
+            gate.scoring(true);
+        }
+        if (!reading) {
+            // Passed on from a timer or a scorer's completion: later stages batch their writes
+            // until a read-complete, so give them one.
+            ctx.fireChannelReadComplete();
+        }
+    }
+
+    private void pass(HttpRequest request, Decision decision, ScoreNote note) {
+        service.routed(decision);
+        if (note != null) {
+            note.decision(decision.score(), decision.tier().name(), decision.isFallback(), decision.model());
+            if (service.shadow() != null) {
+                note.shadow(decision.shadowScore());
+            }
+        }
+        ctx.fireChannelRead(new ScoredRequest(request, decision));
+    }
+
+    /** Counts this connection once towards each client whose requests it carries. */
+    private void countConnection(ClientActivity client) {
+        for (int i = 0; i < countedSize; i++) {
+            if (counted[i] == client) {
+                return;
+            }
+        }
+        if (countedSize == counted.length) {
+            return;
+        }
+        counted[countedSize++] = client;
+        client.connectionOpened();
+    }
+
+    private static final class Waiting {
+        final HttpRequest request;
+        final ClientActivity client;
+        final ScoreNote note;
+        ScheduledFuture<?> timer;
+
+        Waiting(HttpRequest request, ClientActivity client, ScoreNote note) {
+            this.request = request;
+            this.client = client;
+            this.note = note;
+        }
+    }
+}
