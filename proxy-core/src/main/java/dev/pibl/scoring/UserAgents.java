@@ -68,6 +68,7 @@ public final class UserAgents {
                 .maximumSize(maxAgents)
                 .expireAfterAccess(EXPIRY)
                 .ticker(ticker)
+                .executor(Runnable::run) // upkeep on the caller, as ClientTracker does
                 .build();
     }
 
