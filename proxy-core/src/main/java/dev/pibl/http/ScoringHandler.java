@@ -8,6 +8,7 @@ import dev.pibl.scoring.ClientActivity;
 import dev.pibl.scoring.ClientKeys;
 import dev.pibl.scoring.Decision;
 import dev.pibl.scoring.ScoringService;
+import dev.pibl.scoring.TierAction;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -105,6 +106,17 @@ public final class ScoringHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (waiting != null || !held.isEmpty()) {
+            // Behind the held requests, as it came: a drain overtaking them would close the
+            // connection before the proxy stage has even seen the request waiting for its score.
+            held.addLast(new HeldEvent(evt));
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closed = true;
         if (waiting != null) {
@@ -126,6 +138,8 @@ public final class ScoringHandler extends ChannelInboundHandlerAdapter {
     private void handle(Object msg) {
         if (msg instanceof HttpRequest request) {
             onRequest(request);
+        } else if (msg instanceof HeldEvent event) {
+            ctx.fireUserEventTriggered(event.event());
         } else {
             ctx.fireChannelRead(msg);
         }
@@ -146,12 +160,12 @@ public final class ScoringHandler extends ChannelInboundHandlerAdapter {
         countConnection(client);
         ScoreNote note = accessLog == null ? null : accessLog.noteScoring();
         if (note != null) {
-            note.clientKey(key).observer((status, in, out, hit) -> service.onResponse(client, status, in, out, hit));
+            note.clientKey(key);
         }
         Decision decision = service.onRequest(client, ip, request.method().name(), request.uri(),
                 request.headers().get(HttpHeaderNames.USER_AGENT), ctx.executor());
         if (!decision.isPending()) {
-            pass(request, decision, note);
+            pass(request, client, decision, note);
             return;
         }
         Waiting w = new Waiting(request, client, note);
@@ -178,7 +192,7 @@ public final class ScoringHandler extends ChannelInboundHandlerAdapter {
             decision = service.fallback(w.client, "no score within "
                     + TimeUnit.NANOSECONDS.toMillis(service.waitNanos()) + "ms");
         }
-        pass(w.request, decision, w.note);
+        pass(w.request, w.client, decision, w.note);
         Object msg;
         while (waiting == null && !closed && (msg = held.pollFirst()) != null) {
             handle(msg);
@@ -193,9 +207,17 @@ public final class ScoringHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void pass(HttpRequest request, Decision decision, ScoreNote note) {
+    private void pass(HttpRequest request, ClientActivity client, Decision decision, ScoreNote note) {
         service.routed(decision);
         if (note != null) {
+            // PIBL's own refusals are not the client's behaviour: counted as 4xx they would keep a
+            // denied client denied after it calmed down. Its requests still count towards its rates.
+            boolean refusing = decision.tier().action() != TierAction.ROUTE;
+            note.observer((status, in, out, hit) -> {
+                if (!refusing || status != 429) {
+                    service.onResponse(client, status, in, out, hit);
+                }
+            });
             note.decision(decision.score(), decision.tier().name(), decision.isFallback(), decision.model());
             if (service.shadow() != null) {
                 note.shadow(decision.shadowScore());
@@ -216,6 +238,10 @@ public final class ScoringHandler extends ChannelInboundHandlerAdapter {
         }
         counted[countedSize++] = client;
         client.connectionOpened();
+    }
+
+    /** A user event that arrived while requests were held, kept in its place among them. */
+    private record HeldEvent(Object event) {
     }
 
     private static final class Waiting {

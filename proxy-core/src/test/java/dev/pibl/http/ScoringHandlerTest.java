@@ -15,6 +15,8 @@ import dev.pibl.scoring.TierAction;
 import dev.pibl.scoring.Tiers;
 import dev.pibl.scoring.UserAgents;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
@@ -22,7 +24,9 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -105,6 +109,33 @@ class ScoringHandlerTest {
         assertThat((Object) channel.readInbound()).isNull();
         channel.writeInbound(get("/b"));
         assertThat(ScoredRequest.decisionOf(channel.readInbound()).tier().name()).isEqualTo("restricted");
+    }
+
+    @Test
+    void aUserEventKeepsItsPlaceBehindARequestWaitingForItsScore() {
+        Object drain = new Object();
+        List<Object> seen = new ArrayList<>();
+        channel.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                seen.add(msg);
+                ReferenceCountUtil.release(msg);
+            }
+
+            @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                seen.add(evt);
+            }
+        });
+        channel.writeInbound(get("/a"), LastHttpContent.EMPTY_LAST_CONTENT);
+        channel.pipeline().fireUserEventTriggered(drain);
+        assertThat(seen).isEmpty();
+        answer.complete(0.1);
+        channel.runPendingTasks();
+        assertThat(seen).hasSize(3);
+        assertThat(seen.get(0)).isInstanceOf(ScoredRequest.class);
+        assertThat(seen.get(1)).isSameAs(LastHttpContent.EMPTY_LAST_CONTENT);
+        assertThat(seen.get(2)).isSameAs(drain);
     }
 
     @Test
