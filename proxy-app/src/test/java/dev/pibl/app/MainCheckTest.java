@@ -56,6 +56,29 @@ class MainCheckTest {
     }
 
     @Test
+    void theReferenceConfigWithScorePolicyLoadsTheShippedModel() throws Exception {
+        // As an operator switches it on: the model path is relative to the working directory.
+        String reference = Files.readString(Path.of("../config/pibl.yaml"))
+                .replace("policy: round-robin", "policy: score")
+                .replace("model: config/models/behaviour.json", "model: ../config/models/behaviour.json");
+        assertThat(run("--config", write(reference).toString(), "--check")).as(err.toString()).isZero();
+    }
+
+    @Test
+    void aModelFileThatDoesNotLoadFailsTheCheck() throws Exception {
+        Path model = dir.resolve("model.json");
+        Files.writeString(model, "{\"format\": \"pibl-logistic/1\", \"version\": \"v\", \"features\": [\"rate_2s\"],"
+                + " \"mean\": [0], \"scale\": [1], \"weights\": [1], \"bias\": 0}");
+        Path file = write("backends:\n  - { name: a, url: \"http://127.0.0.1:9001\" }\n"
+                + "balancing:\n  policy: score\n  score:\n    model: " + model + "\n"
+                + "    tiers:\n      - { name: all, pool: [a] }\n");
+        assertThat(run("--config", file.toString(), "--check")).isEqualTo(1);
+        assertThat(err.toString())
+                .contains("balancing.score.model: " + model + ": features[0]: \"rate_2s\" (expected: one of rate_1s,")
+                .contains("is invalid (1 problem)");
+    }
+
+    @Test
     void overridesAreCheckedToo() throws Exception {
         Path file = write("backends:\n  - url: \"http://127.0.0.1:9001\"\n");
         assertThat(run("--config", file.toString(), "--port", "70000", "--ttl", "5x", "--check")).isEqualTo(1);

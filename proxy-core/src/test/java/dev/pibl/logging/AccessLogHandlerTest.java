@@ -75,6 +75,47 @@ class AccessLogHandlerTest {
     }
 
     @Test
+    void theScoringPartSaysScoreTierModelAndTellsTheObserverHowItEnded() {
+        for (LoggingConfig.Format format : LoggingConfig.Format.values()) {
+            lines.clear();
+            EmbeddedChannel ch = channel(format, LoggingConfig.Detail.SUMMARY);
+            ch.writeInbound(request("/one", "abc"), request("/two", ""));
+            AccessLogHandler log = ch.pipeline().get(AccessLogHandler.class);
+            List<String> outcomes = new ArrayList<>();
+            // Both requests arrived before either was scored: each note is for its own request.
+            log.noteScoring().clientKey("198.51.100.7").decision(Double.NaN, "trusted", true, null).shadow(Double.NaN)
+                    .observer((status, in, out, hit) -> outcomes.add("two " + status + " " + in + " " + out + " " + hit));
+            ch.writeOutbound(response(HttpResponseStatus.OK, "hello"));
+            ch.writeOutbound(response(HttpResponseStatus.TOO_MANY_REQUESTS, "no"));
+            ch.runPendingTasks();
+            assertThat(outcomes).containsExactly("two 429 0 2 false");
+            if (format == LoggingConfig.Format.TEXT) {
+                assertThat(lines.get(0)).doesNotContain("score=");
+                assertThat(lines.get(1)).endsWith(" key=198.51.100.7 score=- tier=trusted(fallback) model=- shadow=-");
+            } else {
+                assertThat(lines.get(1)).endsWith(",\"client_key\":\"198.51.100.7\",\"score\":null,\"tier\":\"trusted\","
+                        + "\"tier_fallback\":true,\"model\":null,\"shadow_score\":null}");
+            }
+            ReferenceCountUtil.release(ch.readInbound());
+            ReferenceCountUtil.release(ch.readInbound());
+            ch.finishAndReleaseAll();
+        }
+    }
+
+    @Test
+    void aScoredLineShowsTheScoreWithThreeDecimals() {
+        EmbeddedChannel ch = channel(LoggingConfig.Format.TEXT, LoggingConfig.Detail.SUMMARY);
+        ch.writeInbound(request("/", ""));
+        ch.pipeline().get(AccessLogHandler.class).noteScoring().clientKey("embedded")
+                .decision(0.98765, "abusive", false, "behaviour-handset-1");
+        ch.writeOutbound(response(HttpResponseStatus.OK, ""));
+        ch.runPendingTasks();
+        assertThat(lines.get(0)).endsWith(" score=0.988 tier=abusive model=behaviour-handset-1");
+        ReferenceCountUtil.release(ch.readInbound());
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
     void interimResponsesDoNotEndTheExchange() {
         EmbeddedChannel ch = channel(LoggingConfig.Format.TEXT, LoggingConfig.Detail.SUMMARY);
         ch.writeInbound(request("/", ""));

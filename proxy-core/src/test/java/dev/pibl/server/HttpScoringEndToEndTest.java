@@ -65,6 +65,38 @@ class HttpScoringEndToEndTest {
     }
 
     @Test
+    void aClientChangesTierOnlyWhenItsScorePassesTheBoundaryByTheMargin() throws Exception {
+        scorer.answer(200, "{\"score\": 0.45}");
+        try (TestProxy proxy = proxy(Duration.ofSeconds(2));
+                LoopbackClient client = new LoopbackClient("127.0.0.3", proxy.port(), "Mozilla/5.0")) {
+            assertThat(client.get("/").status()).isEqualTo(200);
+            // Boundary 0.5, margin 0.05: up only from 0.55, back down only below 0.45.
+            assertThat(rescored(proxy, client, 0.52)).isEqualTo("main");
+            assertThat(rescored(proxy, client, 0.56)).isEqualTo("jail");
+            assertThat(rescored(proxy, client, 0.47)).isEqualTo("jail");
+            assertThat(rescored(proxy, client, 0.44)).isEqualTo("main");
+            assertThat(proxy.server().scoring().stats().tierChanges()).isEqualTo(2);
+        }
+    }
+
+    /**
+     * Has the service answer {@code score} from now on, makes the client's next refresh happen
+     * (ten more requests), waits until the new score is the client's, and says which backend
+     * answered the request after that.
+     */
+    private String rescored(TestProxy proxy, LoopbackClient client, double score) throws Exception {
+        scorer.answer(200, "{\"score\": " + score + "}");
+        for (int i = 0; i < 10; i++) {
+            client.get("/");
+        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                .until(() -> proxy.server().scoring().report("127.0.0.3").score().score() == score);
+        client.get("/");
+        List<String> answered = client.answeredBy();
+        return answered.get(answered.size() - 1);
+    }
+
+    @Test
     void aSlowServiceCostsARequestNoMoreThanTheDeadline() throws Exception {
         scorer.hold(); // answers nothing until released
         try (TestProxy proxy = proxy(Duration.ofMillis(100));
