@@ -12,9 +12,9 @@ ROOT=$(cd "$HERE/.." && pwd)
 DURATION=${DURATION:-15s}            # measured wrk run, per target and scenario
 WARMUP=${WARMUP:-5s}                 # unmeasured wrk run just before each measured one; 0 = none
 CONNECTIONS=${CONNECTIONS:-64}       # wrk -c
-TARGETS=${TARGETS:-"direct nginx haproxy varnish pibl"}
-SCENARIOS=${SCENARIOS:-"1k 100k 1k-close hit-1k hit-100k"}
-RATIOS=${RATIOS:-"pibl/nginx pibl/haproxy pibl/varnish"}   # pairs a/b printed as ratios per scenario
+TARGETS=${TARGETS:-"direct nginx haproxy varnish pibl pibl-score"}
+SCENARIOS=${SCENARIOS:-"1k 100k 1k-close 1k-clients hit-1k hit-100k"}
+RATIOS=${RATIOS:-"pibl/nginx pibl/haproxy pibl/varnish pibl-score/pibl"}   # pairs a/b printed as ratios per scenario
 PROXY_CPU=${PROXY_CPU:-0}            # every proxy is pinned here
 LOAD_CPU=${LOAD_CPU:-1}              # wrk and the backend nginx are pinned here
 BACKEND_PORTS=${BACKEND_PORTS:-"9001 9002 9003"}
@@ -44,10 +44,15 @@ RETRIES=${RETRIES:-1}                # alone is flagged, and measured again up t
 # hits). Cache scenarios use paths under /cache/, which the backends send with
 # Cache-Control: max-age=CACHE_MAX_AGE and log: a hit check before measuring fails the
 # target when its requests still reach a backend, and the measured run reports how many did.
-declare -A SCENARIO_PATH=([1k]=/1k.bin [100k]=/100k.bin [1k-close]=/1k.bin
+# SCENARIO_SCRIPT names a wrk Lua script to use instead of report.lua (it must print the same
+# WRKRESULT line): 1k-clients sends each request with X-Forwarded-For from one of 10,000 client
+# addresses, so a score-balancing PIBL (which trusts 127.0.0.1) tracks that many clients.
+declare -A SCENARIO_PATH=([1k]=/1k.bin [100k]=/100k.bin [1k-close]=/1k.bin [1k-clients]=/1k.bin
                           [hit-1k]=/cache/1k.bin [hit-100k]=/cache/100k.bin)
-declare -A SCENARIO_SIZE=([1k]=1024 [100k]=102400 [1k-close]=1024 [hit-1k]=1024 [hit-100k]=102400)
+declare -A SCENARIO_SIZE=([1k]=1024 [100k]=102400 [1k-close]=1024 [1k-clients]=1024 [hit-1k]=1024
+                          [hit-100k]=102400)
 declare -A SCENARIO_HEADER=([1k-close]="Connection: close")
+declare -A SCENARIO_SCRIPT=([1k-clients]=clients.lua)
 declare -A SCENARIO_MODE=([hit-1k]=cache [hit-100k]=cache)
 scenario_mode() { echo "${SCENARIO_MODE[$1]:-proxy}"; }
 
@@ -61,8 +66,8 @@ scenario_mode() { echo "${SCENARIO_MODE[$1]:-proxy}"; }
 # "proxy" (no cache) or "cache" (its cache on); a target is started once per mode the
 # scenarios need, and only in the modes TARGET_MODES lists for it (default: both).
 declare -A TARGET_LABEL=([direct]="direct" [nginx]="nginx" [haproxy]="HAProxy" [pibl]="PIBL"
-                         [varnish]="Varnish")
-declare -A TARGET_MODES=([direct]="proxy" [varnish]="cache")
+                         [varnish]="Varnish" [pibl-score]="PIBL (score)")
+declare -A TARGET_MODES=([direct]="proxy" [varnish]="cache" [pibl-score]="proxy")
 target_modes() { echo "${TARGET_MODES[$1]:-proxy cache}"; }
 # "nginx", or "nginx (cache)" for a target that runs in both modes, started for the cache
 target_label() {
@@ -483,10 +488,23 @@ start_target_pibl() {
     port_busy "$T_PORT" && { T_SKIP="port $T_PORT is already in use"; return 1; }
     {
         printf 'server:\n  port: %s\n  bind: 127.0.0.1\n  io-threads: 1\n' "$T_PORT"
-        printf 'balancing:\n  policy: round-robin\nbackends:\n'
+        # Both variants trust 127.0.0.1's X-Forwarded-For (the 1k-clients scenario sends one), so
+        # the round-robin run does the same header work as the score run.
+        printf '  trusted-proxies: [127.0.0.1]\nbackends:\n'
         for port in $BACKEND_PORTS; do
             i=$((i + 1)); printf '  - name: b%s\n    url: "http://127.0.0.1:%s"\n' "$i" "$port"
         done
+        if [[ ${PIBL_POLICY:-round-robin} == score ]]; then
+            # Every tier routes to every backend: what is measured is the scoring, not the refusals
+            # a single wrk client flooding from one address would otherwise earn.
+            local pool; pool=$(seq -s, -f 'b%g' 1 "$i")
+            printf 'balancing:\n  policy: score\n  score:\n    model: %s\n    tiers:\n' "$ROOT/config/models/behaviour.json"
+            printf '      - { name: trusted, below: 0.5, pool: [%s] }\n' "$pool"
+            printf '      - { name: suspicious, below: 0.9, pool: [%s] }\n' "$pool"
+            printf '      - { name: abusive, pool: [%s] }\n' "$pool"
+        else
+            printf 'balancing:\n  policy: round-robin\n'
+        fi
         printf 'logging:\n  file: %s\n  stdout: false\n' "$T_LOG"
         if [[ $T_MODE == cache ]]; then
             printf 'cache:\n  enabled: true\n  default-ttl: 60s\n  directory: %s\n' "$TMPD/pibl-cache"
@@ -500,16 +518,22 @@ start_target_pibl() {
     spawn pibl "$T_CPU" "$TMPD/pibl.out" "$TMPD/pibl.err" \
         java $PIBL_JAVA_OPTS -jar "$PIBL_JAR" --config "$TMPD/pibl.yaml"
     T_PGID=$SPAWNED
-    T_DESC="PIBL $(basename "$PIBL_JAR") ($(date -r "$PIBL_JAR" '+%F %T')): java $PIBL_JAVA_OPTS, io-threads 1, round-robin, access log to file"
+    T_DESC="PIBL $(basename "$PIBL_JAR") ($(date -r "$PIBL_JAR" '+%F %T')): java $PIBL_JAVA_OPTS, io-threads 1, ${PIBL_POLICY:-round-robin}, access log to file"
+    [[ ${PIBL_POLICY:-round-robin} == score ]] && T_DESC+=" (builtin model config/models/behaviour.json; three tiers, each over all backends)"
     [[ $T_MODE == cache ]] && T_DESC+="; cache on (memory-size 256MiB, max-object-size 8MiB, default-ttl 60s, directory in the temp dir)"
     wait_ready pibl "$T_PGID" "http://127.0.0.1:$T_PORT/1k.bin" 1024
+}
+
+# PIBL with balancing.policy: score, in the same run as round-robin PIBL (pibl-score/pibl).
+start_target_pibl_score() {
+    PIBL_POLICY=score start_target_pibl
 }
 
 # -------------------------------------------------------------- measuring ----
 # run_wrk OUT DURATION URL SCENARIO: one bounded wrk run pinned to LOAD_CPU.
 run_wrk() {
     local out=$1 dur=$2 url=$3 scen=$4 rc=0
-    local -a args=(-t1 -c"$CONNECTIONS" -d"$dur" --latency -s "$HERE/report.lua")
+    local -a args=(-t1 -c"$CONNECTIONS" -d"$dur" --latency -s "$HERE/${SCENARIO_SCRIPT[$scen]:-report.lua}")
     [[ -n ${SCENARIO_HEADER[$scen]:-} ]] && args+=(-H "${SCENARIO_HEADER[$scen]}")
     timeout --kill-after=5 $(( $(secs "$dur") + 30 )) \
         taskset -c "$LOAD_CPU" wrk "${args[@]}" "$url" >"$out" 2>&1 &
