@@ -718,7 +718,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         }
         responseDeadline.disarm();
         closeUpstream(e);
-        if (accessLog != null) {
+        if (accessLog != null && e.tries > 0) { // refused before any backend was tried: upstream=-
             accessLog.noteUpstream(ticker.nanoTime() - e.upstreamStartNanos);
         }
         finish(e);

@@ -41,6 +41,8 @@ class ScoreActionsTest {
             }
             assertThat(firstDenied).isBetween(2, 50);
             assertThat(main.requests()).hasSize(firstDenied - 1);
+            assertThat(proxy.awaitAccessLog(200).get(199))
+                    .contains(" 429 ").contains("backend=- upstream=-").contains("tier=abusive");
             // A polite client from another address is not affected.
             try (LoopbackClient polite = new LoopbackClient("127.0.0.2", proxy.port(), "Mozilla/5.0")) {
                 assertThat(polite.get("/").status()).isEqualTo(200);
