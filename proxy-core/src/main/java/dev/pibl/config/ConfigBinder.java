@@ -141,13 +141,8 @@ final class ConfigBinder {
     }
 
     private List<BackendConfig> backends(Section top) {
-        JsonNode list = top.get("backends");
+        JsonNode list = top.nonEmptyList("backends", "at least one backend");
         if (list == null) {
-            top.fail("backends", "missing", "at least one backend");
-            return List.of();
-        }
-        if (!list.isArray() || list.isEmpty()) {
-            top.fail("backends", "at least one backend");
             return List.of();
         }
         List<BackendConfig> backends = new ArrayList<>();

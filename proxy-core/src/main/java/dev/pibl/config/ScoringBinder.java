@@ -174,13 +174,8 @@ final class ScoringBinder {
     }
 
     private List<TierConfig> tiers(Section score, List<BackendConfig> backends, boolean cacheEnabled) {
-        JsonNode list = score.get("tiers");
+        JsonNode list = score.nonEmptyList("tiers", "a list of tiers, lowest scores first");
         if (list == null) {
-            score.fail("tiers", "missing", "a list of tiers, lowest scores first");
-            return List.of();
-        }
-        if (!list.isArray() || list.isEmpty()) {
-            score.fail("tiers", "a list of tiers, lowest scores first");
             return List.of();
         }
         Set<String> backendNames = new HashSet<>();
@@ -274,13 +269,7 @@ final class ScoringBinder {
             return List.of();
         }
         String expected = "a list of backend names from backends: " + String.join(", ", sorted(backendNames));
-        JsonNode value = s.get("pool");
-        if (value == null) {
-            s.fail("pool", "missing", expected);
-            return List.of();
-        }
-        if (!value.isArray() || value.isEmpty()) {
-            s.fail("pool", expected);
+        if (s.nonEmptyList("pool", expected) == null) {
             return List.of();
         }
         List<String> pool = s.textList("pool", backendNames::contains,

@@ -105,6 +105,23 @@ final class Section {
         return defaultValue;
     }
 
+    /**
+     * The non-empty list under {@code key}, or {@code null} after reporting it as missing or as
+     * not what was {@code expected}.
+     */
+    JsonNode nonEmptyList(String key, String expected) {
+        JsonNode list = get(key);
+        if (list == null) {
+            fail(key, "missing", expected);
+            return null;
+        }
+        if (!list.isArray() || list.isEmpty()) {
+            fail(key, expected);
+            return null;
+        }
+        return list;
+    }
+
     /** A number (whole or decimal) from {@code min} to {@code max}, with {@code expected} when it is not. */
     double number(String key, double defaultValue, double min, double max, String expected) {
         JsonNode value = get(key);
