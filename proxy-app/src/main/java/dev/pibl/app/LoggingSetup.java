@@ -14,6 +14,7 @@ import ch.qos.logback.core.util.FileSize;
 import ch.qos.logback.core.util.StatusPrinter2;
 import dev.pibl.config.LoggingConfig;
 import dev.pibl.logging.AccessLog;
+import dev.pibl.scoring.FeatureExport;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,9 @@ import org.slf4j.LoggerFactory;
  *       one event loop ({@link AccessLog}); an async appender takes it off the event loop and writes
  *       it with one write call to stdout and one to a rolling file (daily and at 100 MiB, gzipped,
  *       14 days and 5 GiB kept);</li>
+ *   <li>feature vectors ({@value FeatureExport#LOGGER_NAME}), when
+ *       {@code balancing.score.export-features} names a file: one JSON line per scored vector,
+ *       through their own async appender to a rolling file of their own;</li>
  *   <li>application messages (start-up, backend failures): stderr, also through an async
  *       appender so a burst of backend errors never blocks an event loop, and so stdout stays
  *       one access line per exchange for whoever parses it.</li>
@@ -39,6 +43,14 @@ final class LoggingSetup {
     }
 
     static void apply(LoggingConfig config) {
+        apply(config, null);
+    }
+
+    /**
+     * @param featuresFile where {@value FeatureExport#LOGGER_NAME} lines go (a rolling file, as the
+     *                     access log), or null when features are not exported
+     */
+    static void apply(LoggingConfig config, Path featuresFile) {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         context.reset();
 
@@ -62,11 +74,20 @@ final class LoggingSetup {
             stdout.start();
             outputs.add(stdout);
         }
-        outputs.add(rollingFile(context, config.file()));
+        outputs.add(rollingFile(context, "access-file", config.file(), "%msg", "logging.file"));
         Logger access = context.getLogger(AccessLog.LOGGER_NAME);
         access.setAdditive(false);
         access.setLevel(Level.INFO);
         access.addAppender(async(context, "access", 1024, outputs));
+        Logger features = context.getLogger(FeatureExport.LOGGER_NAME);
+        features.setAdditive(false); // never on stdout among the access lines
+        if (featuresFile != null) {
+            features.setLevel(Level.INFO);
+            features.addAppender(async(context, "features", 8192, List.of(rollingFile(context, "features-file",
+                    featuresFile, "%msg%n", "balancing.score.export-features"))));
+        } else {
+            features.setLevel(Level.OFF);
+        }
         // Logback reports its own problems (an unwritable file, a bad pattern) only to its status
         // manager; show them, since they mean lost log lines.
         StatusPrinter2 printer = new StatusPrinter2();
@@ -95,10 +116,11 @@ final class LoggingSetup {
         ((LoggerContext) LoggerFactory.getILoggerFactory()).stop();
     }
 
-    private static RollingFileAppender<ILoggingEvent> rollingFile(LoggerContext context, Path file) {
+    private static RollingFileAppender<ILoggingEvent> rollingFile(LoggerContext context, String name, Path file,
+            String pattern, String key) {
         RollingFileAppender<ILoggingEvent> appender = new RollingFileAppender<>();
         appender.setContext(context);
-        appender.setName("access-file");
+        appender.setName(name);
         appender.setFile(file.toString());
         SizeAndTimeBasedRollingPolicy<ILoggingEvent> policy = new SizeAndTimeBasedRollingPolicy<>();
         policy.setContext(context);
@@ -109,10 +131,10 @@ final class LoggingSetup {
         policy.setTotalSizeCap(FileSize.valueOf("5GB"));
         policy.start();
         appender.setRollingPolicy(policy);
-        appender.setEncoder(encoder(context, "%msg"));
+        appender.setEncoder(encoder(context, pattern));
         appender.start();
         if (!appender.isStarted()) {
-            throw new IllegalStateException("logging.file: " + file + " (expected: a file PIBL can create and write)");
+            throw new IllegalStateException(key + ": " + file + " (expected: a file PIBL can create and write)");
         }
         return appender;
     }

@@ -103,7 +103,8 @@ public final class Main implements Callable<Integer> {
 
     /** Starts the server, waits for SIGTERM/SIGINT, drains; 0 on a clean stop. */
     static int serve(PiblConfig config, AutoCloseable alsoStop) throws Exception {
-        LoggingSetup.apply(config.logging());
+        LoggingSetup.apply(config.logging(),
+                config.balancing().score() == null ? null : config.balancing().score().exportFeatures());
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onTermination(stop::countDown);
         ProxyServer server;

@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
 final class ScoringBinder {
 
     static final List<String> SCORE_KEYS = List.of("scorer", "model", "http", "shadow", "refresh-interval",
-            "refresh-requests", "fallback-tier", "hysteresis", "clients", "tiers");
+            "refresh-requests", "fallback-tier", "hysteresis", "clients", "tiers", "export-features");
     private static final List<String> SHADOW_KEYS = List.of("scorer", "model", "http");
     private static final List<String> HTTP_KEYS = List.of("url", "method", "query-parameter", "score-field", "timeout",
             "cache-ttl", "max-concurrent", "circuit-failures", "circuit-open-for");
@@ -87,11 +87,13 @@ final class ScoringBinder {
         } else if (index(tiers, fallback) < 0) {
             s.fail("fallback-tier", "the name of a tier: " + String.join(", ", names(tiers)));
         }
+        String export = s.text("export-features", null, ScoringBinder::isPath,
+                "a file path such as logs/features.jsonl");
         if (scorer == null) {
             scorer = new ScorerConfig(ScorerConfig.Kind.BUILTIN, DEFAULT_MODEL, null);
         }
         return new ScoringConfig(scorer, shadow, refreshInterval, refreshRequests, fallback, hysteresis, clients,
-                tiers);
+                tiers, export == null ? null : Path.of(export));
     }
 
     /** A scorer section (the score section itself, or its shadow); null when it is unusable. */

@@ -18,6 +18,8 @@ import java.util.List;
  * @param hysteresis      how far past a tier boundary a score must go to change a client's tier
  * @param clients         how clients are told apart and how many are remembered
  * @param tiers           the score ranges, lowest first, contiguous from 0 to 1
+ * @param exportFeatures  where every scored feature vector is written (JSON Lines, rotated), or
+ *                        {@code null} for nowhere
  */
 public record ScoringConfig(
         ScorerConfig scorer,
@@ -27,7 +29,8 @@ public record ScoringConfig(
         String fallbackTier,
         double hysteresis,
         ClientsConfig clients,
-        List<TierConfig> tiers) {
+        List<TierConfig> tiers,
+        Path exportFeatures) {
 
     public ScoringConfig {
         requireNonNull(scorer, "scorer");

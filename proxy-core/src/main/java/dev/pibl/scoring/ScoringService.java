@@ -42,6 +42,7 @@ public final class ScoringService implements AutoCloseable {
     private final long maxScoreAgeNanos;
     private final long waitNanos;
     private final ScoringStats stats;
+    private volatile FeatureExport export;
 
     /**
      * @param shadow         a scorer whose scores are only logged, or null
@@ -64,6 +65,11 @@ public final class ScoringService implements AutoCloseable {
         }
         this.refreshRequests = refreshRequests;
         this.stats = new ScoringStats(tiers.all().size());
+    }
+
+    /** Writes every scored vector to {@code export} from now on; null stops it. */
+    public void exportTo(FeatureExport export) {
+        this.export = export;
     }
 
     public ClientTracker clients() {
@@ -129,7 +135,7 @@ public final class ScoringService implements AutoCloseable {
                 call(shadow, request).whenComplete((score, error) -> applyShadow(c, score, error));
             }
             stats.calls.increment();
-            call(scorer, request).whenComplete((score, error) -> apply(c, score, error));
+            call(scorer, request).whenComplete((score, error) -> apply(c, request, score, error));
         }
         synchronized (c) {
             return decide(c.score(), now);
@@ -187,10 +193,13 @@ public final class ScoringService implements AutoCloseable {
         }
     }
 
-    private void apply(ClientActivity c, Double score, Throwable error) {
+    private void apply(ClientActivity c, ScoreRequest request, Double score, Throwable error) {
         long now = clients.nanoTime();
         CompletableFuture<Decision> waiters;
         Decision decision = null;
+        boolean scored = false;
+        String tier = null;
+        long requests;
         synchronized (c) {
             ClientScore s = c.score();
             s.inFlight = false;
@@ -204,6 +213,8 @@ public final class ScoringService implements AutoCloseable {
                     s.tierChanges++;
                     stats.tierChanges.increment();
                 }
+                scored = true;
+                tier = s.tier.name();
             } else {
                 ScorerException failure = failure(score, error);
                 stats.failed(failure.kind());
@@ -215,9 +226,15 @@ public final class ScoringService implements AutoCloseable {
             if (waiters != null) {
                 decision = decide(s, now);
             }
+            requests = s.requestsAtAttempt;
         }
         if (waiters != null) {
             waiters.complete(decision);
+        }
+        FeatureExport out = export;
+        if (out != null) {
+            out.write(c.key(), request.clientIp(), requests, request.features(), scored ? score : Double.NaN, tier,
+                    scored ? scorer.version() : null);
         }
     }
 

@@ -9,6 +9,7 @@ import dev.pibl.config.TrustedProxies;
 import dev.pibl.scoring.BuiltinScorer;
 import dev.pibl.scoring.ClientKeys;
 import dev.pibl.scoring.ClientTracker;
+import dev.pibl.scoring.FeatureExport;
 import dev.pibl.scoring.LogisticModel;
 import dev.pibl.scoring.ModelException;
 import dev.pibl.scoring.Scorer;
@@ -98,6 +99,9 @@ public final class ScoringSetup {
         Duration wait = remote ? score.scorer().http().timeout() : Duration.ZERO;
         ScoringService service = new ScoringService(tracker, scorer, shadow, tiers, tiers.byName(score.fallbackTier()),
                 score.refreshInterval(), score.refreshRequests(), maxAge, wait);
+        if (score.exportFeatures() != null) {
+            service.exportTo(FeatureExport.toLogger()); // the application routes that logger to the file
+        }
         return new Scoring(service, keys);
     }
 

@@ -171,6 +171,21 @@ class ScoringServiceTest {
     }
 
     @Test
+    void everyScoredVectorIsExportedWithTheScoreItGot() {
+        Scripted scorer = new Scripted().then(0.7, new ScorerException(ScorerException.Kind.ERROR, "status 500"));
+        ScoringService s = service(scorer, null, Duration.ofDays(1));
+        List<String> lines = new ArrayList<>();
+        s.exportTo(new FeatureExport(lines::add, java.time.Clock.systemUTC()));
+        for (int i = 0; i < 11; i++) {
+            request(s, "203.0.113.7");
+        }
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0)).contains("\"key\":\"203.0.113.7\"", "\"requests\":1,", "\"score\":0.7,",
+                "\"tier\":\"suspicious\"", "\"model\":\"script-1\"");
+        assertThat(lines.get(1)).contains("\"requests\":11,", "\"score\":null", "\"tier\":null");
+    }
+
+    @Test
     void topListsTheHighestScoresFirst() {
         Scripted scorer = new Scripted().then(0.3, 0.9, 0.6);
         ScoringService s = service(scorer, null, Duration.ofDays(1));

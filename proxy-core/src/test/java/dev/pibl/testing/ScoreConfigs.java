@@ -35,7 +35,7 @@ public final class ScoreConfigs {
             TierConfig... tiers) {
         return new BalancingConfig(BalancingConfig.Policy.SCORE, new ScoringConfig(scorer, shadow,
                 Duration.ofSeconds(1), 10, tiers[0].name(), 0.05, ScoringConfig.ClientsConfig.defaults(),
-                List.of(tiers)));
+                List.of(tiers), null));
     }
 
     public static TierConfig route(String name, double from, double below, String... pool) {
