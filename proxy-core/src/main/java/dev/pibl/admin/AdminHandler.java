@@ -28,6 +28,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Answers admin requests:
@@ -52,7 +54,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What every admin connection shares. Thread-safe. */
-    record Routes(String token, ResponseCache cache, ScoringSetup.Scoring scoring) {
+    record Routes(String token, ResponseCache cache, ScoringSetup.Scoring scoring, Executor slow) {
     }
 
     private static final int DEFAULT_TOP = 10;
@@ -73,13 +75,26 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 && routes.scoring() != null && isGet(request.method())) {
             // A walk over every tracked client: off the event loop, which other connections share.
             // Reading pauses meanwhile, so a pipelined request cannot overtake this answer.
+            CompletableFuture<FullHttpResponse> answer;
+            try {
+                answer = CompletableFuture.supplyAsync(() -> topClients(uri.parameters()), routes.slow());
+            } catch (RejectedExecutionException shuttingDown) {
+                send(ctx, error(HttpResponseStatus.SERVICE_UNAVAILABLE, "shutting down"), false);
+                return;
+            }
             ctx.channel().config().setAutoRead(false);
-            CompletableFuture.supplyAsync(() -> topClients(uri.parameters()))
-                    .exceptionally(e -> error(HttpResponseStatus.INTERNAL_SERVER_ERROR, e.toString()))
-                    .thenAccept(r -> ctx.executor().execute(() -> {
-                        send(ctx, r, keepAlive);
-                        ctx.channel().config().setAutoRead(true);
-                    }));
+            answer
+                    .exceptionally(e -> error(HttpResponseStatus.SERVICE_UNAVAILABLE, "cannot list clients now: " + e))
+                    .thenAccept(r -> {
+                        try {
+                            ctx.executor().execute(() -> {
+                                send(ctx, r, keepAlive);
+                                ctx.channel().config().setAutoRead(true);
+                            });
+                        } catch (RejectedExecutionException shuttingDown) {
+                            r.release();
+                        }
+                    });
             return;
         }
         send(ctx, answer(request), keepAlive);

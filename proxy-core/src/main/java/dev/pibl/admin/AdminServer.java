@@ -12,7 +12,11 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.flow.FlowControlHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The admin listener ({@code admin:} in the YAML): a small HTTP server on its own port, loopback by
@@ -27,9 +31,11 @@ public final class AdminServer implements AutoCloseable {
     private static final int MAX_REQUEST = 64 * 1024;
 
     private final Channel listener;
+    private final ExecutorService slow;
 
-    private AdminServer(Channel listener) {
+    private AdminServer(Channel listener, ExecutorService slow) {
         this.listener = listener;
+        this.slow = slow;
     }
 
     /**
@@ -42,18 +48,23 @@ public final class AdminServer implements AutoCloseable {
     public static AdminServer start(AdminConfig config, ResponseCache cache, ScoringSetup.Scoring scoring,
             EventLoopGroup group, Transport transport) {
         requireNonNull(config, "config");
-        AdminHandler.Routes routes = new AdminHandler.Routes(config.token(), cache, scoring);
+        // Answers that walk every client run here, one at a time, never on an event loop.
+        ExecutorService slow = Executors.newSingleThreadExecutor(new DefaultThreadFactory("pibl-admin", true));
+        AdminHandler.Routes routes = new AdminHandler.Routes(config.token(), cache, scoring, slow);
         ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(transport.serverChannelClass())
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        // The flow-control handler hands over one request per read while auto-read
+                        // is off, so a pipelined request waits for a slow answer before it.
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_REQUEST),
-                                new AdminHandler(routes));
+                                new FlowControlHandler(), new AdminHandler(routes));
                     }
                 });
         try {
-            return new AdminServer(bootstrap.bind(config.bind(), config.port()).sync().channel());
+            return new AdminServer(bootstrap.bind(config.bind(), config.port()).sync().channel(), slow);
         } catch (Exception e) {
+            slow.shutdownNow();
             throw new IllegalStateException("cannot listen on " + config.bind() + ":" + config.port()
                     + " (admin.port): " + e.getMessage(), e);
         }
@@ -66,5 +77,6 @@ public final class AdminServer implements AutoCloseable {
     @Override
     public void close() {
         listener.close().syncUninterruptibly();
+        slow.shutdownNow();
     }
 }

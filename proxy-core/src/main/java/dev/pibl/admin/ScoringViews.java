@@ -32,10 +32,9 @@ final class ScoringViews {
     static String keyOf(String text, ClientKeys keys) {
         int slash = text.indexOf('/');
         InetAddress address = TrustedProxies.literal(slash < 0 ? text : text.substring(0, slash));
-        if (address == null) {
-            return null;
-        }
-        return slash < 0 ? keys.key(address) : text;
+        // A key's prefix is the configured one whatever was written after the slash, and its
+        // network in PIBL's canonical text, so 2001:DB8:1:2:0::/64 finds 2001:db8:1:2::/64.
+        return address == null ? null : keys.key(address);
     }
 
     static Map<String, Object> stats(ScoringSetup.Scoring scoring) {

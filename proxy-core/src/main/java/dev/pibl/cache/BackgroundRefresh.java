@@ -5,7 +5,9 @@ import static java.util.Objects.requireNonNull;
 import dev.pibl.balance.Backend;
 import dev.pibl.balance.HealthRegistry;
 import dev.pibl.balance.LoadBalancer;
+import dev.pibl.balance.TierPools;
 import dev.pibl.http.HopByHopHeaders;
+import dev.pibl.scoring.Tier;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -60,16 +62,23 @@ public final class BackgroundRefresh {
 
     private final ResponseCache cache;
     private final LoadBalancer balancer;
+    private final TierPools tierPools;
     private final HealthRegistry health;
     private final Class<? extends Channel> channelClass;
     private final Duration timeout;
     private final boolean preserveHost;
     private final Set<String> running = ConcurrentHashMap.newKeySet();
 
-    public BackgroundRefresh(ResponseCache cache, LoadBalancer balancer, HealthRegistry health,
+    /**
+     * @param balancer  picks the backend of a refresh
+     * @param tierPools with score balancing, each tier's balancer: a refresh then goes to the pool
+     *                  of the tier of the client whose hit found the entry stale; null otherwise
+     */
+    public BackgroundRefresh(ResponseCache cache, LoadBalancer balancer, TierPools tierPools, HealthRegistry health,
             Class<? extends Channel> channelClass, Duration timeout, boolean preserveHost) {
         this.cache = requireNonNull(cache, "cache");
         this.balancer = requireNonNull(balancer, "balancer");
+        this.tierPools = tierPools;
         this.health = requireNonNull(health, "health");
         this.channelClass = requireNonNull(channelClass, "channelClass");
         this.timeout = requireNonNull(timeout, "timeout");
@@ -81,13 +90,26 @@ public final class BackgroundRefresh {
         return running.size();
     }
 
-    /** Starts refreshing {@code stale} unless a refresh of it is already under way. */
-    void refresh(EventLoop loop, String urlKey, ResponseCache.Cached stale, String target, HeaderView request) {
+    /**
+     * Starts refreshing {@code stale} unless a refresh of it is already under way.
+     *
+     * @param tier the routing tier of the client whose hit found it stale, or null without score
+     *             balancing: the refresh stays within that tier's pool, as the client's own request would
+     */
+    void refresh(EventLoop loop, String urlKey, ResponseCache.Cached stale, String target, HeaderView request,
+            Tier tier) {
+        LoadBalancer pick = balancer;
+        if (tier != null && tierPools != null) {
+            pick = tierPools.balancer(tier);
+            if (pick == null) {
+                return; // a tier that routes nowhere makes no backend work, refreshes included
+            }
+        }
         String key = stale.entry().key();
         if (!running.add(key)) {
             return;
         }
-        Backend backend = balancer.nextExcluding(0L);
+        Backend backend = pick.nextExcluding(0L);
         if (backend == null) {
             running.remove(key);
             return;

@@ -266,7 +266,9 @@ public final class CacheHandler extends ChannelDuplexHandler {
             case STALE_WHILE_REVALIDATE -> {
                 serve(e, c, "STALE", "hit; fwd=stale; detail=stale-while-revalidate");
                 if (refresher != null && e.cacheOnly == null) { // a cache-only client makes no backend work
-                    refresher.refresh(ctx.channel().eventLoop(), e.urlKey, c, e.request.uri(), e.requestView);
+                    Decision decision = ScoredRequest.decisionOf(e.request);
+                    refresher.refresh(ctx.channel().eventLoop(), e.urlKey, c, e.request.uri(), e.requestView,
+                            decision == null ? null : decision.tier());
                 }
             }
             case REVALIDATE -> {

@@ -258,6 +258,10 @@ final class ScoringBinder {
         }
         List<String> pool = pool(s, action, backendNames);
         String spillTo = s.text("spill-to", null, n -> NAME.matcher(n).matches(), "the name of another tier");
+        if (spillTo != null && action != Action.ROUTE) {
+            s.fail("spill-to", "no spill-to: a " + action.yamlName() + " tier has no pool to spill from");
+            spillTo = null;
+        }
         Duration retryAfter = s.duration("retry-after", DEFAULT_RETRY_AFTER, Duration.ZERO, Duration.ofDays(1),
                 "a duration from 0 to 1d");
         return new TierConfig(name, from, below, action, pool, spillTo, retryAfter);

@@ -8,7 +8,6 @@ import dev.pibl.scoring.ClientActivity;
 import dev.pibl.scoring.ClientKeys;
 import dev.pibl.scoring.Decision;
 import dev.pibl.scoring.ScoringService;
-import dev.pibl.scoring.TierAction;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -93,10 +92,19 @@ public final class ScoringHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (waiting != null || !held.isEmpty()) {
-            held.addLast(msg); // behind the request waiting for its score: order is kept
+            // Behind the request waiting for its score: order is kept. A request's log note and
+            // arrival are taken now: later requests reach the access log while this one waits,
+            // and its deadline runs from when it came.
+            held.addLast(msg instanceof HttpRequest request
+                    ? new HeldRequest(request, note(), ctx.executor().ticker().nanoTime())
+                    : msg);
             return;
         }
         handle(msg);
+    }
+
+    private ScoreNote note() {
+        return accessLog == null ? null : accessLog.noteScoring();
     }
 
     @Override
@@ -137,7 +145,9 @@ public final class ScoringHandler extends ChannelInboundHandlerAdapter {
 
     private void handle(Object msg) {
         if (msg instanceof HttpRequest request) {
-            onRequest(request);
+            onRequest(request, note(), ctx.executor().ticker().nanoTime());
+        } else if (msg instanceof HeldRequest held) {
+            onRequest(held.request(), held.note(), held.arrivedNanos());
         } else if (msg instanceof HeldEvent event) {
             ctx.fireUserEventTriggered(event.event());
         } else {
@@ -145,7 +155,7 @@ public final class ScoringHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void onRequest(HttpRequest request) {
+    private void onRequest(HttpRequest request, ScoreNote note, long arrivedNanos) {
         String key = peerKey;
         String ip = peerIp;
         if (keys.usesHeader()) {
@@ -158,7 +168,6 @@ public final class ScoringHandler extends ChannelInboundHandlerAdapter {
         }
         ClientActivity client = service.clients().activity(key);
         countConnection(client);
-        ScoreNote note = accessLog == null ? null : accessLog.noteScoring();
         if (note != null) {
             note.clientKey(key);
         }
@@ -168,10 +177,17 @@ public final class ScoringHandler extends ChannelInboundHandlerAdapter {
             pass(request, client, decision, note);
             return;
         }
+        // The wait is counted from the request's arrival: one held behind another's wait has
+        // already spent part of it, and may have none left.
+        long left = arrivedNanos + service.waitNanos() - ctx.executor().ticker().nanoTime();
+        if (left <= 0) {
+            pass(request, client, service.fallback(client, noScoreWithin()), note);
+            return;
+        }
         Waiting w = new Waiting(request, client, note);
         waiting = w;
         gate.scoring(false);
-        w.timer = ctx.executor().schedule(() -> resolve(w, null), service.waitNanos(), TimeUnit.NANOSECONDS);
+        w.timer = ctx.executor().schedule(() -> resolve(w, null), left, TimeUnit.NANOSECONDS);
         decision.pending().whenComplete((d, error) -> {
             if (ctx.executor().inEventLoop()) {
                 resolve(w, d);
@@ -189,8 +205,7 @@ public final class ScoringHandler extends ChannelInboundHandlerAdapter {
         waiting = null;
         w.timer.cancel(false);
         if (decision == null || decision.isPending()) {
-            decision = service.fallback(w.client, "no score within "
-                    + TimeUnit.NANOSECONDS.toMillis(service.waitNanos()) + "ms");
+            decision = service.fallback(w.client, noScoreWithin());
         }
         pass(w.request, w.client, decision, w.note);
         Object msg;
@@ -207,14 +222,18 @@ public final class ScoringHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    private String noScoreWithin() {
+        return "no score within " + TimeUnit.NANOSECONDS.toMillis(service.waitNanos()) + "ms";
+    }
+
     private void pass(HttpRequest request, ClientActivity client, Decision decision, ScoreNote note) {
         service.routed(decision);
         if (note != null) {
-            // PIBL's own refusals are not the client's behaviour: counted as 4xx they would keep a
-            // denied client denied after it calmed down. Its requests still count towards its rates.
-            boolean refusing = decision.tier().action() != TierAction.ROUTE;
-            note.observer((status, in, out, hit) -> {
-                if (!refusing || status != 429) {
+            // PIBL's own refusals (a tier's 429) are not the client's behaviour: counted as 4xx they
+            // would keep a denied client denied after it calmed down. Its requests still count
+            // towards its rates.
+            note.observer((status, in, out, hit, byProxy) -> {
+                if (!(byProxy && status == 429)) {
                     service.onResponse(client, status, in, out, hit);
                 }
             });
@@ -238,6 +257,10 @@ public final class ScoringHandler extends ChannelInboundHandlerAdapter {
         }
         counted[countedSize++] = client;
         client.connectionOpened();
+    }
+
+    /** A request held behind another's wait, with its log note and arrival time. */
+    private record HeldRequest(HttpRequest request, ScoreNote note, long arrivedNanos) {
     }
 
     /** A user event that arrived while requests were held, kept in its place among them. */

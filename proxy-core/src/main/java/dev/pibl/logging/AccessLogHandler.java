@@ -80,7 +80,7 @@ public final class AccessLogHandler extends ChannelDuplexHandler {
     /**
      * The scoring part of the newest request's line, created on first use; null when no request is
      * waiting for its response. Called by the scoring stage as the request reaches it, before any
-     * later request can have arrived.
+     * later request can have arrived; a stage that holds requests takes it before holding them.
      */
     public ScoreNote noteScoring() {
         AccessLogRecord r = exchanges.peekLast();
@@ -189,7 +189,8 @@ public final class AccessLogHandler extends ChannelDuplexHandler {
         r.aborted = aborted;
         log.emit(r, loop);
         if (r.scoring != null && r.scoring.observer != null) {
-            r.scoring.observer.completed(r.status, r.bytesIn, r.bytesOut, isCacheHit(r.cache));
+            boolean hit = isCacheHit(r.cache);
+            r.scoring.observer.completed(r.status, r.bytesIn, r.bytesOut, hit, r.backend == null && !hit);
         }
     }
 

@@ -14,8 +14,9 @@ public final class ScoreNote {
         /**
          * @param status   the status sent (499 when the client left first)
          * @param cacheHit whether the cache answered (HIT, STALE or REVALIDATED)
+         * @param byProxy  whether PIBL answered itself: neither a backend nor the cache did
          */
-        void completed(int status, long bytesIn, long bytesOut, boolean cacheHit);
+        void completed(int status, long bytesIn, long bytesOut, boolean cacheHit, boolean byProxy);
     }
 
     String clientKey;

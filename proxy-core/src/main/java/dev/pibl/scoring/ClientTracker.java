@@ -20,8 +20,9 @@ import java.util.function.Function;
  * <p>Time comes from the injected {@link Ticker}, for expiry and for the windows of the
  * activities it creates; tests pass a fake one and never sleep.
  *
- * <p>Thread-safe: called from every event loop. Caffeine does its eviction work on its
- * maintenance executor (the common pool), so lookups stay cheap on the event loops.
+ * <p>Thread-safe: called from every event loop. Caffeine's eviction work runs on the calling
+ * event loop, amortised over lookups: handed to the common pool it woke a thread every few
+ * lookups, which preempted the event loops.
  */
 public final class ClientTracker {
 

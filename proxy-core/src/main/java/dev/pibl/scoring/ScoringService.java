@@ -152,6 +152,9 @@ public final class ScoringService implements AutoCloseable {
     /** Counts a request as routed by {@code decision}; called once per request. */
     public void routed(Decision decision) {
         stats.routed(decision.tier());
+        if (decision.isFallback()) {
+            stats.fallbacks.increment(); // here, not where decisions are made: waiters share one
+        }
     }
 
     /** The exchange of a request from {@code c} completed. */
@@ -162,7 +165,10 @@ public final class ScoringService implements AutoCloseable {
     private boolean refreshDue(ClientActivity c, ClientScore s, long now) {
         return !s.attempted
                 || now - s.attemptAtNanos >= refreshIntervalNanos
-                || c.requests() - s.requestsAtAttempt >= refreshRequests;
+                || c.requests() - s.requestsAtAttempt >= refreshRequests
+                // An expired score must be replaced now, or the request would go to the fallback
+                // tier while the client's real tier (deny, say) is one call away.
+                || !Double.isNaN(s.score) && now - s.scoredAtNanos > maxScoreAgeNanos;
     }
 
     /** Under the client's lock. */
@@ -181,7 +187,6 @@ public final class ScoringService implements AutoCloseable {
     }
 
     private Decision fallbackDecision(ClientScore s, String reason) {
-        stats.fallbacks.increment();
         return new Decision(fallback, Double.NaN, null, s.shadowScore, reason, null);
     }
 

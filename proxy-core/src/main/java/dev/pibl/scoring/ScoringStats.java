@@ -78,7 +78,7 @@ public final class ScoringStats {
         return overloaded.sum();
     }
 
-    /** Requests that waited for their client's first score. */
+    /** Requests that waited for their client's score: its first, or a new one after the last expired. */
     public long waits() {
         return waits.sum();
     }

@@ -148,7 +148,7 @@ public final class ProxyServer implements AutoCloseable {
                 throw new IllegalStateException("cannot use cache.directory " + config.cache().directory() + ": "
                         + e.getMessage(), e);
             }
-            refresh = new BackgroundRefresh(cache, settings.balancer(), health, transport.socketChannelClass(),
+            refresh = new BackgroundRefresh(cache, settings.balancer(), tierPools, health, transport.socketChannelClass(),
                     config.timeouts().response(), config.upstream().preserveHost());
         }
         ServerBootstrap bootstrap = new ServerBootstrap()

@@ -41,14 +41,20 @@ public final class ScoringSetup {
     }
 
     /**
-     * Problems a valid configuration can still have at start: model files that do not load. Empty
-     * when there are none or the policy is not score.
+     * Problems a valid configuration can still have at start: model files that do not load, and
+     * (as a second guard behind the loader's checks) tiers the scoring core refuses. Empty when
+     * there are none or the policy is not score.
      */
     public static List<String> check(PiblConfig config) {
         List<String> problems = new ArrayList<>();
         ScoringConfig score = config.balancing().score();
         if (score == null) {
             return problems;
+        }
+        try {
+            tiers(score);
+        } catch (IllegalArgumentException e) {
+            problems.add("balancing.score.tiers: " + e.getMessage());
         }
         checkModel(score.scorer(), "balancing.score.model", problems);
         if (score.shadow() != null) {
@@ -79,7 +85,12 @@ public final class ScoringSetup {
         if (score == null) {
             return null;
         }
-        Tiers tiers = tiers(score);
+        Tiers tiers;
+        try {
+            tiers = tiers(score);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("balancing.score.tiers: " + e.getMessage(), e);
+        }
         Scorer scorer = scorer(score.scorer(), "balancing.score", channelClass);
         Scorer shadow = null;
         try {

@@ -283,6 +283,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             e.balancer = settings.tierPools().balancer(e.tier);
+            e.routingTier = e.tier;
         }
         settings.retryBudget().onRequest();
         if (settings.requestTimeoutNanos() > 0) {
@@ -302,9 +303,12 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             b = e.balancer.nextExcluding(e.tried);
-            if (b == null && !retry && e.tier != null) {
+            if (b == null && e.tier != null) {
+                // Also on a retry: a pool whose last backend just failed spills over as one
+                // already marked down would. A refusing tier refuses only a request's first pick;
+                // after a backend failure the client hears of that failure instead.
                 b = spill(e);
-                if (b == null && e.refusedBy != null) {
+                if (b == null && e.refusedBy != null && !retry) {
                     refuse(e, e.refusedBy);
                     return;
                 }
@@ -352,7 +356,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
      * tier first.
      */
     private Backend spill(Exchange e) {
-        Tier at = e.tier;
+        Tier at = e.routingTier;
         int hops = settings.tierPools().tiers().all().size();
         while (hops-- > 0 && (at = settings.tierPools().tiers().spillTarget(at)) != null) {
             if (at.action() != TierAction.ROUTE) {
@@ -363,6 +367,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
             Backend b = spillOver.nextExcluding(e.tried);
             if (b != null) {
                 e.balancer = spillOver;
+                e.routingTier = at;
                 return b;
             }
         }
@@ -859,6 +864,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         LoadBalancer balancer = settings.balancer();
         /** The client's tier with score balancing, else null. */
         Tier tier;
+        /** The tier whose pool {@link #balancer} picks from: the client's, or one it spilled over to. */
+        Tier routingTier;
         /** The deny or cache-only tier the spill-over led to, when it did. */
         Tier refusedBy;
         ConnectionPool pool;

@@ -123,6 +123,15 @@ class ScoringConfigTest {
     }
 
     @Test
+    void onlyARouteTierSpillsOver() {
+        assertThat(problems(score("    tiers:\n"
+                + "      - { name: trusted, below: 0.5, pool: [main-1] }\n"
+                + "      - { name: abusive, action: deny, spill-to: trusted }\n"))).containsExactly(
+                "pibl.yaml:10: balancing.score.tiers[1].spill-to: trusted"
+                        + " (expected: no spill-to: a deny tier has no pool to spill from)");
+    }
+
+    @Test
     void cacheOnlyNeedsTheCache() {
         assertThat(problems(BACKENDS + "cache:\n  enabled: false\n" + POLICY + "    tiers:\n"
                 + "      - { name: trusted, below: 0.5, pool: [main-1] }\n"

@@ -140,8 +140,11 @@ class ScoringHandlerTest {
 
     @Test
     void heldMessagesAreReleasedWhenTheConnectionCloses() {
-        channel.writeInbound(get("/a"), new DefaultLastHttpContent(Unpooled.copiedBuffer(new byte[] {1, 2, 3})));
+        DefaultLastHttpContent body = new DefaultLastHttpContent(Unpooled.copiedBuffer(new byte[] {1, 2, 3}));
+        channel.writeInbound(get("/a"), body);
+        assertThat(body.refCnt()).as("held").isEqualTo(1);
         channel.close();
+        assertThat(body.refCnt()).as("released on close").isZero();
         double[] features = new double[Features.COUNT];
         service.clients().find("127.0.0.1").features(System.nanoTime(), features);
         assertThat(features[Features.CONNECTIONS]).as("the closed connection no longer counts").isZero();

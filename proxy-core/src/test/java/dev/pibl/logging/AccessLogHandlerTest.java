@@ -79,20 +79,30 @@ class AccessLogHandlerTest {
         for (LoggingConfig.Format format : LoggingConfig.Format.values()) {
             lines.clear();
             EmbeddedChannel ch = channel(format, LoggingConfig.Detail.SUMMARY);
-            ch.writeInbound(request("/one", "abc"), request("/two", ""));
             AccessLogHandler log = ch.pipeline().get(AccessLogHandler.class);
             List<String> outcomes = new ArrayList<>();
-            // Both requests arrived before either was scored: each note is for its own request.
-            log.noteScoring().clientKey("198.51.100.7").decision(Double.NaN, "trusted", true, null).shadow(Double.NaN)
-                    .observer((status, in, out, hit) -> outcomes.add("two " + status + " " + in + " " + out + " " + hit));
+            // Each request's note is taken as it arrives, and filled in later (after the next came).
+            ch.writeInbound(request("/one", "abc"));
+            ScoreNote one = log.noteScoring();
+            ch.writeInbound(request("/two", ""));
+            ScoreNote two = log.noteScoring();
+            one.clientKey("embedded").decision(0.2, "trusted", false, "m1")
+                    .observer((status, in, out, hit, byProxy) -> outcomes.add("one " + status + " " + in + " " + out
+                            + " " + hit + " " + byProxy));
+            two.clientKey("198.51.100.7").decision(Double.NaN, "trusted", true, null).shadow(Double.NaN)
+                    .observer((status, in, out, hit, byProxy) -> outcomes.add("two " + status + " " + in + " " + out
+                            + " " + hit + " " + byProxy));
+            log.noteBackend("node-1");
             ch.writeOutbound(response(HttpResponseStatus.OK, "hello"));
             ch.writeOutbound(response(HttpResponseStatus.TOO_MANY_REQUESTS, "no"));
             ch.runPendingTasks();
-            assertThat(outcomes).containsExactly("two 429 0 2 false");
+            assertThat(outcomes).containsExactly("one 200 3 5 false false", "two 429 0 2 false true");
             if (format == LoggingConfig.Format.TEXT) {
-                assertThat(lines.get(0)).doesNotContain("score=");
+                assertThat(lines.get(0)).endsWith(" backend=node-1 upstream=- score=0.200 tier=trusted model=m1");
                 assertThat(lines.get(1)).endsWith(" key=198.51.100.7 score=- tier=trusted(fallback) model=- shadow=-");
             } else {
+                assertThat(lines.get(0)).endsWith(",\"score\":0.200,\"tier\":\"trusted\",\"tier_fallback\":false,"
+                        + "\"model\":\"m1\"}");
                 assertThat(lines.get(1)).endsWith(",\"client_key\":\"198.51.100.7\",\"score\":null,\"tier\":\"trusted\","
                         + "\"tier_fallback\":true,\"model\":null,\"shadow_score\":null}");
             }

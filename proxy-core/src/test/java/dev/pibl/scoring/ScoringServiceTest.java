@@ -159,6 +159,31 @@ class ScoringServiceTest {
     }
 
     @Test
+    void anExpiredScoreIsReplacedAtOnceRatherThanFallenBackFrom() {
+        CompletableFuture<Double> second = new CompletableFuture<>();
+        Scripted scorer = new Scripted().then(0.95, second);
+        ScoringService s = service(scorer, null, Duration.ofMillis(500)); // expires before the 1 s refresh
+        assertThat(request(s, "203.0.113.7").tier().name()).isEqualTo("abusive");
+        nanos.addAndGet(Duration.ofMillis(700).toNanos());
+        Decision later = request(s, "203.0.113.7");
+        assertThat(later.isPending()).as("waits for the new score, not the trusted fallback").isTrue();
+        second.complete(0.96);
+        assertThat(later.pending().join().tier().name()).isEqualTo("abusive");
+    }
+
+    @Test
+    void everyRequestRoutedByTheFallbackIsCounted() {
+        CompletableFuture<Double> answer = new CompletableFuture<>();
+        ScoringService s = service(new Scripted().then(answer), null, SECOND);
+        List<Decision> waiting = List.of(request(s, "203.0.113.7"), request(s, "203.0.113.7"),
+                request(s, "203.0.113.7"));
+        answer.completeExceptionally(new ScorerException(ScorerException.Kind.ERROR, "status 500"));
+        waiting.forEach(d -> s.routed(d.pending().join()));
+        assertThat(s.stats().fallbacks()).isEqualTo(3);
+        assertThat(s.stats().errors()).isEqualTo(1);
+    }
+
+    @Test
     void aShadowScoreIsReportedButNeverRoutes() {
         Scripted scorer = new Scripted().then(0.1);
         Scripted shadow = new Scripted().then(0.99);
