@@ -242,8 +242,8 @@ public record Evaluation(int vectors, double auc, List<Confusion> confusions) {
         for (Confusion c : confusions) {
             text.append(String.format(Locale.ROOT, "  at threshold %s:%n", threshold(c.threshold())));
             text.append(String.format(Locale.ROOT, "    %-18s %15s %15s%n", "", "scored abusive", "scored benign"));
-            text.append(String.format(Locale.ROOT, "    %-18s %15d %15d%n", "abusive vectors", c.truePositives(), c.falseNegatives()));
-            text.append(String.format(Locale.ROOT, "    %-18s %15d %15d%n", "benign vectors", c.falsePositives(), c.trueNegatives()));
+            text.append(String.format(Locale.ROOT, "    %-18s %,15d %,15d%n", "abusive vectors", c.truePositives(), c.falseNegatives()));
+            text.append(String.format(Locale.ROOT, "    %-18s %,15d %,15d%n", "benign vectors", c.falsePositives(), c.trueNegatives()));
             text.append(String.format(Locale.ROOT, "    precision %s  recall %s  accuracy %s  false-positive rate %s%n",
                     figure(c.precision()), figure(c.recall()), figure(c.accuracy()), figure(c.falsePositiveRate())));
             text.append(String.format(Locale.ROOT, "    abusive clients detected  %d of %d (%s)%n",
