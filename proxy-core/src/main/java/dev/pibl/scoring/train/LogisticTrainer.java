@@ -21,11 +21,11 @@ import java.util.Set;
  * parameters and is convex, so each iteration is one 18 × 18 linear solve
  * ({@link LinearSystems}) and a handful of iterations reach the optimum to machine precision.
  * Smile or Tribuo would bring tens of MB of jars, their own model formats to convert from, and
- * solvers whose stopping rules are theirs; this class is about 150 lines and tested against the
- * optimum's defining property (a zero gradient). When a Newton step does not lower the loss
- * (far from the optimum, or a near-singular Hessian) the step is halved until it does, and
- * when the Hessian cannot be solved at all the step falls back to the negative gradient, so
- * every iteration lowers the loss.
+ * solvers whose stopping rules are theirs; this class, its loss and its solver are a few hundred
+ * lines, tested against the optimum's defining property (a zero gradient). When a Newton step
+ * does not lower the loss (far from the optimum, or a near-singular Hessian) the step is halved
+ * until it does, and when the Hessian cannot be solved at all the step falls back to the
+ * negative gradient, so every iteration lowers the loss (up to rounding).
  *
  * <p>A feature that is constant in the training part carries no information: it gets scale 1
  * and weight 0 (a scale of 0 would make an invalid model) and is left out of the optimisation.
