@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "pibl", mixinStandardHelpOptions = true, version = "pibl 0.1.0",
         description = "PIBL: HTTP/1.1 reverse proxy and load balancer.",
-        subcommands = Main.Demo.class)
+        subcommands = {Main.Demo.class, TrainCommand.class})
 public final class Main implements Callable<Integer> {
 
     /** Where the config is looked for when --config is not given, in order. */
