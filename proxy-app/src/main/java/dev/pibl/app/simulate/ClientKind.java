@@ -1,7 +1,6 @@
 package dev.pibl.app.simulate;
 
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
@@ -69,9 +68,5 @@ public enum ClientKind {
 
     static String names() {
         return Arrays.stream(values()).map(ClientKind::cliName).collect(Collectors.joining(", "));
-    }
-
-    static List<ClientKind> all() {
-        return List.of(values());
     }
 }

@@ -5,8 +5,9 @@ import java.util.Iterator;
 import static java.util.Objects.requireNonNull;
 
 /**
- * One simulated client as planned: who it is and how it will behave. Immutable; its
- * {@link #schedule()} is a new, identical sequence every time it is called.
+ * One simulated client as planned: who it is and how it will behave. Immutable and usable from any
+ * thread; its {@link #schedule()} is a new, identical sequence every time it is called, confined
+ * to the thread that iterates it.
  *
  * @param index         the client's place in the plan, from 0
  * @param kind          what it plays

@@ -9,7 +9,7 @@ import static java.util.Objects.requireNonNull;
 /**
  * How a scoring model routed simulated clients, from PIBL's access log joined to the labels: what
  * {@code pibl simulate --evaluate} prints, as values a test or a training script can check.
- * Immutable.
+ * Immutable; read on any thread.
  *
  * @param mainTier       the tier taken as "not flagged": given, or the first tier of most clients; null if no client was seen
  * @param linesRead      lines in the log

@@ -3,7 +3,7 @@ package dev.pibl.app.simulate;
 import static java.util.Objects.requireNonNull;
 
 /**
- * One request a simulated client means to send. Immutable.
+ * One request a simulated client means to send. Immutable; made and read on any thread.
  *
  * @param atNanos when, from the start of the run; it goes later if the client is still waiting for
  *                earlier answers, never earlier

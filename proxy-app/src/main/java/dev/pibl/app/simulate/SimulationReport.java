@@ -12,7 +12,8 @@ import java.util.TreeMap;
 import static java.util.Objects.requireNonNull;
 
 /**
- * What a run sent and got, per client kind: the summary {@code pibl simulate} prints. Immutable.
+ * What a run sent and got, per client kind: the summary {@code pibl simulate} prints. Immutable;
+ * made by {@link Simulator#run} on the caller's thread once the run is over, read on any thread.
  *
  * @param target  where the traffic went
  * @param elapsed from the first request to the last answer
