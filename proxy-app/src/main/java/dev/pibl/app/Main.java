@@ -2,6 +2,7 @@ package dev.pibl.app;
 
 import dev.pibl.app.demo.DemoBackend;
 import dev.pibl.app.demo.DemoBackendGroup;
+import dev.pibl.app.simulate.SimulateCommand;
 import dev.pibl.config.ConfigException;
 import dev.pibl.config.ConfigLoader;
 import dev.pibl.config.PiblConfig;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "pibl", mixinStandardHelpOptions = true, version = "pibl 0.1.0",
         description = "PIBL: HTTP/1.1 reverse proxy and load balancer.",
-        subcommands = {Main.Demo.class, TrainCommand.class})
+        subcommands = {Main.Demo.class, SimulateCommand.class, TrainCommand.class})
 public final class Main implements Callable<Integer> {
 
     /** Where the config is looked for when --config is not given, in order. */

@@ -49,8 +49,11 @@ final class DemoHandler extends ChannelInboundHandlerAdapter {
 
     private static final AsciiString GET_HEAD = AsciiString.cached("GET, HEAD");
     private static final AsciiString ECHO_METHODS = AsciiString.cached("POST, PUT, PATCH, DELETE");
+    private static final AsciiString POST = AsciiString.cached("POST");
+    private static final AsciiString HTML = AsciiString.cached("text/html; charset=utf-8");
     private static final byte[] NOT_FOUND_BODY = ("not found; try / /add?a=2&b=3 /sub?a=5&b=1 /static/index.html"
-            + " /bytes?n=1024 /slow?ms=100 /status/503 /headers, or POST /echo\n").getBytes(StandardCharsets.US_ASCII);
+            + " /bytes?n=1024 /slow?ms=100 /status/503 /headers /page/x /api/x /robots.txt, or POST /echo"
+            + " or /login\n").getBytes(StandardCharsets.US_ASCII);
 
     private static final long MAX_BYTES = 8L << 30;
     private static final long MAX_SLOW_MS = 60_000;
@@ -278,11 +281,17 @@ final class DemoHandler extends ChannelInboundHandlerAdapter {
             case "/slow" -> slow(uri, query);
             case "/echo" -> echo(request);
             case "/headers" -> sendUtf8(OK, JSON, HeadersJson.render(request, node.jsonName()));
+            case "/robots.txt" -> readOnly(request, TEXT, null);
+            case "/login" -> login(request);
             default -> {
                 if (path.startsWith("/static/")) {
                     staticFile(request, path.substring("/static/".length()));
                 } else if (path.startsWith("/status/")) {
                     status(path.substring("/status/".length()));
+                } else if (path.startsWith("/page/")) {
+                    readOnly(request, HTML, SiteBodies.page(path, node.name()));
+                } else if (path.startsWith("/api/")) {
+                    readOnly(request, JSON, SiteBodies.api(path, node.jsonName()));
                 } else {
                     notFound();
                 }
@@ -307,6 +316,29 @@ final class DemoHandler extends ChannelInboundHandlerAdapter {
         } else {
             send(Responses.staticFile(node, file, head));
         }
+    }
+
+    /** The simulated site's GET endpoints: {@code body} null means robots.txt. */
+    private void readOnly(HttpRequest request, AsciiString contentType, String body) {
+        if (!head && !HttpMethod.GET.equals(request.method())) {
+            methodNotAllowed(GET_HEAD);
+        } else if (body == null) {
+            send(OK, contentType, Unpooled.wrappedBuffer(SiteBodies.ROBOTS_TXT));
+        } else {
+            sendUtf8(OK, contentType, body);
+        }
+    }
+
+    /**
+     * A login form that never accepts anything: credential stuffing in a simulation needs the 401s,
+     * not accounts. The form body is read and dropped like any other request content.
+     */
+    private void login(HttpRequest request) {
+        if (!HttpMethod.POST.equals(request.method())) {
+            methodNotAllowed(POST);
+            return;
+        }
+        sendUtf8(HttpResponseStatus.UNAUTHORIZED, JSON, SiteBodies.LOGIN_FAILED);
     }
 
     private void status(String digits) {
