@@ -72,6 +72,17 @@ final class TrainCommand implements Callable<Integer> {
             description = "Score from which a client counts as flagged in the evaluation, besides 0.5 (default: ${DEFAULT-VALUE}).")
     double threshold;
 
+    @Option(names = "--until-request", paramLabel = "N",
+            description = "Of abusive clients, use only the vectors taken from their 2nd to their N-th request: the"
+                    + " early behaviour that decides how soon one is caught (a first request looks the same for"
+                    + " everyone). Benign clients' vectors are all used (default: all).")
+    Long untilRequest;
+
+    @Option(names = "--weighting", paramLabel = "client|vector", defaultValue = "client",
+            description = "How a class's weight is shared: client (each client the same, however many vectors it"
+                    + " sent) or vector (each vector the same) (default: ${DEFAULT-VALUE}).")
+    String weighting;
+
     @Option(names = "--features-used", split = ",", paramLabel = "NAME",
             description = "The features the model uses, comma-separated. Default: all 17.")
     List<String> featuresUsed;
@@ -105,6 +116,14 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new Failure(e.getMessage());
         }
+        if (untilRequest != null) {
+            if (untilRequest < 1) {
+                throw new Failure("--until-request: " + untilRequest + " (expected: 1 or more)");
+            }
+            all = all.upToRequest(untilRequest);
+            out.printf(Locale.ROOT, "abusive clients' vectors from their request 2 to %d; all benign ones%n",
+                    untilRequest);
+        }
         printData(out, all);
         checkData(all);
 
@@ -123,10 +142,10 @@ final class TrainCommand implements Callable<Integer> {
         TrainingSet training = split.training();
         String description = String.format(Locale.ROOT,
                 "trained by pibl train on %s from %s and %s: %d vectors of %d benign and %d abusive clients; "
-                        + "%d clients held out (holdout %s, seed %d); lambda %s",
+                        + "%d clients held out (holdout %s, seed %d); lambda %s, weighted by %s",
                 date, labelsFile.getFileName(), count(featureFiles.size(), "features file"),
                 training.samples().size(), training.clients(false), training.clients(true),
-                split.heldOut().clients(false) + split.heldOut().clients(true), holdout, seed, lambda);
+                split.heldOut().clients(false) + split.heldOut().clients(true), holdout, seed, lambda, weighting);
         LogisticTrainer.Fit fit = trainer.fit(training, modelVersion, description);
         out.println();
         out.print(fit.toText());
@@ -176,8 +195,13 @@ final class TrainCommand implements Callable<Integer> {
             throw new Failure("--out: " + out + ": the directory " + directory + " does not exist");
         }
         List<String> names = featuresUsed == null ? Features.NAMES : featuresUsed.stream().map(String::trim).toList();
+        LogisticTrainer.Weighting share = switch (weighting) {
+            case "client" -> LogisticTrainer.Weighting.CLIENT;
+            case "vector" -> LogisticTrainer.Weighting.VECTOR;
+            default -> throw new Failure("--weighting: " + weighting + " (expected: client or vector)");
+        };
         try {
-            return new LogisticTrainer(names, lambda);
+            return new LogisticTrainer(names, lambda).weighting(share);
         } catch (IllegalArgumentException e) {
             throw new Failure("--features-used: " + e.getMessage().substring("features: ".length()));
         }

@@ -40,7 +40,7 @@ class FeatureExportProcessTest {
                     "balancing:",
                     "  policy: score",
                     "  score:",
-                    "    model: ../config/models/behaviour.json",
+                    "    model: ../proxy-core/src/test/resources/models/handset.json",
                     "    export-features: " + features,
                     "    tiers: [ { name: all, pool: [node-a] } ]",
                     "logging: { file: " + dir.resolve("logs/access.log") + " }",

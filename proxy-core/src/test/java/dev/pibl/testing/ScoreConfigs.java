@@ -11,15 +11,27 @@ import java.util.List;
 /** Score-balancing settings for tests, from the defaults, so each test names only its tiers and scorer. */
 public final class ScoreConfigs {
 
-    /** The model PIBL ships, as Maven runs tests from the proxy-core directory. */
-    public static final Path DEFAULT_MODEL = Path.of("../config/models/behaviour.json");
+    /**
+     * A hand-set model that stays put, for tests of PIBL's machinery (actions, admin, pipelining):
+     * they must not change when the shipped model is retrained. It catches a client without a
+     * User-Agent flooding one path within tens of requests, and lets its first requests through.
+     */
+    public static final Path DEFAULT_MODEL = Path.of("src/test/resources/models/handset.json");
+    /** The model PIBL ships, trained from the simulation, as Maven runs tests from proxy-core. */
+    public static final Path SHIPPED_MODEL = Path.of("../config/models/behaviour.json");
 
     private ScoreConfigs() {
     }
 
-    /** Score balancing with the shipped model, refreshing every 10 requests or second, over {@code tiers}. */
+    /** Score balancing with the hand-set test model, refreshing every 10 requests or second, over {@code tiers}. */
     public static BalancingConfig builtin(TierConfig... tiers) {
         return with(new ScoringConfig.ScorerConfig(ScoringConfig.ScorerConfig.Kind.BUILTIN, DEFAULT_MODEL, null), null,
+                tiers);
+    }
+
+    /** Score balancing with the model PIBL ships (config/models/behaviour.json). */
+    public static BalancingConfig shipped(TierConfig... tiers) {
+        return with(new ScoringConfig.ScorerConfig(ScoringConfig.ScorerConfig.Kind.BUILTIN, SHIPPED_MODEL, null), null,
                 tiers);
     }
 

@@ -108,7 +108,7 @@ final class Schedules {
      */
     private static final class Browser extends Schedule {
 
-        private static final int IMAGES = 40;
+        private static final int IMAGES = 60;
         private boolean first = true;
 
         Browser(ClientPlan plan) {
@@ -121,7 +121,9 @@ final class Schedules {
             // The page arrives and is parsed, then the browser asks for everything it links at once.
             long at = t + nanos(0.02 + 0.03 * rng.nextDouble());
             get(at, "/static/style.css");
-            int assets = 3 + rng.nextInt(8);
+            // 3 to 40 requests for the page: a light page to a heavy one, so a model trained on
+            // this never takes a browser's big burst for a flood.
+            int assets = 3 + rng.nextInt(38);
             boolean[] taken = new boolean[IMAGES];
             for (int i = 1; i < assets; i++) {
                 int img = rng.nextInt(IMAGES);

@@ -58,10 +58,31 @@ public final class LogisticTrainer {
     private final double lambda;
     private final int maxIterations;
     private final double tolerance;
+    private Weighting weighting = Weighting.VECTOR;
 
-    /** A trainer with the default iteration limit and tolerance. */
+    /** A trainer with the default iteration limit and tolerance, every vector weighing the same. */
     public LogisticTrainer(List<String> features, double lambda) {
         this(features, lambda, DEFAULT_MAX_ITERATIONS, DEFAULT_TOLERANCE);
+    }
+
+    /**
+     * How the vectors of one class share its weight.
+     */
+    public enum Weighting {
+        /** Every vector the same: a client that sent more requests weighs more. */
+        VECTOR,
+        /**
+         * Every client the same, its vectors sharing its part: a flooder's thousands of late
+         * vectors then do not drown its first few, which decide how soon it is caught, nor the
+         * few vectors of the other abusive kinds.
+         */
+        CLIENT
+    }
+
+    /** This trainer with {@code weighting} (VECTOR by default). */
+    public LogisticTrainer weighting(Weighting weighting) {
+        this.weighting = requireNonNull(weighting, "weighting");
+        return this;
     }
 
     /**
@@ -154,7 +175,18 @@ public final class LogisticTrainer {
                 rows[i * d + a] = (values[j][i] - mean[j]) / scale[j];
             }
         }
-        Optimum optimum = minimise(new WeightedLogLoss(rows, labels, d, lambda));
+        double[] rowWeights = null;
+        if (weighting == Weighting.CLIENT) {
+            java.util.Map<String, Integer> perClient = new java.util.HashMap<>();
+            for (TrainingSet.Sample sample : samples) {
+                perClient.merge(sample.key(), 1, Integer::sum);
+            }
+            rowWeights = new double[n];
+            for (int i = 0; i < n; i++) {
+                rowWeights[i] = 1.0 / perClient.get(samples.get(i).key());
+            }
+        }
+        Optimum optimum = minimise(new WeightedLogLoss(rows, labels, rowWeights, d, lambda));
         double[] weights = new double[m];
         for (int a = 0; a < d; a++) {
             weights[active.get(a)] = optimum.theta()[a];

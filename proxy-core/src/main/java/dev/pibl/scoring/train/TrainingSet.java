@@ -63,14 +63,22 @@ public final class TrainingSet {
         private final String kind;
         private final boolean abusive;
         private final double[] features;
+        private final long requests;
+
+        /** A sample whose request count is unknown. */
+        public Sample(String key, String kind, boolean abusive, double[] features) {
+            this(key, kind, abusive, features, -1);
+        }
 
         /**
+         * @param requests the client's request count when the vector was taken, -1 when unknown
          * @param key      the client key the vector and label were joined on
          * @param kind     the simulator's client kind ({@code flooder}, ...), empty when unknown
          * @param abusive  the label: true for {@code abusive}, false for {@code benign}
          * @param features {@link Features#COUNT} finite values indexed as {@link Features}
          */
-        public Sample(String key, String kind, boolean abusive, double[] features) {
+        public Sample(String key, String kind, boolean abusive, double[] features, long requests) {
+            this.requests = requests;
             this.key = requireNonNull(key, "key");
             this.kind = requireNonNull(kind, "kind");
             this.abusive = abusive;
@@ -88,6 +96,11 @@ public final class TrainingSet {
 
         public String key() {
             return key;
+        }
+
+        /** The client's request count when the vector was taken, -1 when unknown. */
+        public long requests() {
+            return requests;
         }
 
         public String kind() {
@@ -170,6 +183,29 @@ public final class TrainingSet {
             JsonLines.read(file, (number, text) -> loader.vector(file, number, text));
         }
         return loader.result();
+    }
+
+    /**
+     * Every benign sample, and the abusive samples taken from their client's 2nd to its
+     * {@code maxRequests}-th request (those of unknown count kept).
+     *
+     * <ul>
+     *   <li>An abusive client's early requests decide how soon it is caught, and its thousands of
+     *       later vectors (a flood's) would drown them.</li>
+     *   <li>A benign client must stay trusted at any point, so all of its vectors count.</li>
+     *   <li>A first request's vector shows that one request only: every kind of client looks
+     *       alike there, and labelled abusive it would teach the model to distrust every new
+     *       client.</li>
+     * </ul>
+     */
+    public TrainingSet upToRequest(long maxRequests) {
+        List<Sample> kept = new ArrayList<>(samples.size());
+        for (Sample s : samples) {
+            if (!s.abusive() || s.requests() < 0 || s.requests() >= 2 && s.requests() <= maxRequests) {
+                kept.add(s);
+            }
+        }
+        return new TrainingSet(kept, report);
     }
 
     /** The samples, in the order they were read. */
@@ -334,7 +370,9 @@ public final class TrainingSet {
             }
             clientsSeen.add(label.key());
             // The label's key, not the line's: one String per client instead of one per vector.
-            samples.add(new Sample(label.key(), label.kind(), label.abusive(), vector));
+            JsonNode requests = root.get("requests");
+            long count = requests != null && requests.canConvertToLong() ? requests.longValue() : -1;
+            samples.add(new Sample(label.key(), label.kind(), label.abusive(), vector, count));
             return null;
         }
 

@@ -37,6 +37,14 @@ final class WeightedLogLoss {
      * @param labels n labels, true for abusive
      */
     WeightedLogLoss(double[] rows, boolean[] labels, int d, double lambda) {
+        this(rows, labels, null, d, lambda);
+    }
+
+    /**
+     * @param rowWeights each row's weight within its class before the classes are balanced (a
+     *                   client's rows can share its one unit of weight), or null for 1 each
+     */
+    WeightedLogLoss(double[] rows, boolean[] labels, double[] rowWeights, int d, double lambda) {
         requireNonNull(rows, "rows");
         requireNonNull(labels, "labels");
         this.n = labels.length;
@@ -55,11 +63,24 @@ final class WeightedLogLoss {
         this.y = labels;
         this.d = d;
         this.lambda = lambda;
-        double positiveWeight = n / (2.0 * positives);
-        double negativeWeight = n / (2.0 * (n - positives));
+        if (rowWeights != null && rowWeights.length != n) {
+            throw new IllegalArgumentException("rowWeights: " + rowWeights.length + " values (expected: " + n + ")");
+        }
+        // Each class carries half of the total weight n, shared among its rows by their own weights.
+        double positiveSum = 0;
+        double negativeSum = 0;
+        for (int i = 0; i < n; i++) {
+            double w = rowWeights == null ? 1 : rowWeights[i];
+            if (labels[i]) {
+                positiveSum += w;
+            } else {
+                negativeSum += w;
+            }
+        }
         this.c = new double[n];
         for (int i = 0; i < n; i++) {
-            c[i] = labels[i] ? positiveWeight : negativeWeight;
+            double w = rowWeights == null ? 1 : rowWeights[i];
+            c[i] = w * n / (2.0 * (labels[i] ? positiveSum : negativeSum));
         }
     }
 

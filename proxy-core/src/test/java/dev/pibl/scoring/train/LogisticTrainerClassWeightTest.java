@@ -40,6 +40,35 @@ class LogisticTrainerClassWeightTest {
         assertThat(model.score(at(0.0))).isLessThan(0.2);
     }
 
+    /**
+     * Weighting by client: one abusive client with 900 vectors near 4 and nine with 10 vectors
+     * each near 2 (against 1,000 benign clients of one vector near 0). By vector the prolific
+     * client holds 90% of the abusive weight and pulls the boundary up towards its own values,
+     * so the other nine's vectors score lower; by client each abusive client counts the same.
+     */
+    @Test
+    void weightingByClientKeepsOneProlificClientFromDrowningTheRest() {
+        Random random = new Random(14);
+        List<TrainingSet.Sample> samples = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            samples.add(TrainSamples.sample("b" + i, false, Map.of("gap_cv", random.nextGaussian())));
+        }
+        for (int i = 0; i < 900; i++) {
+            samples.add(TrainSamples.sample("flood", true, Map.of("gap_cv", 4 + random.nextGaussian())));
+        }
+        for (int c = 0; c < 9; c++) {
+            for (int i = 0; i < 10; i++) {
+                samples.add(TrainSamples.sample("quiet" + c, true, Map.of("gap_cv", 2 + random.nextGaussian())));
+            }
+        }
+        TrainingSet set = TrainingSet.of(samples);
+        LogisticModel byVector = new LogisticTrainer(List.of("gap_cv"), 0).fit(set, "v", "").model();
+        LogisticModel byClient = new LogisticTrainer(List.of("gap_cv"), 0)
+                .weighting(LogisticTrainer.Weighting.CLIENT).fit(set, "c", "").model();
+        assertThat(byClient.score(at(2.0))).as("a quiet abusive client's typical vector")
+                .isGreaterThan(byVector.score(at(2.0)) + 0.1);
+    }
+
     /** Where the score crosses 0.5, by bisection over the feature's value. */
     private static double boundary(TrainingSet set) {
         LogisticModel model = fit(set);
