@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code pibl} command: runs the proxy, checks a config ({@code --check}, like {@code nginx -t}),
- * or runs the demo ({@code pibl demo}). Runs on the main thread, which after start-up only waits
+ * runs the demo ({@code pibl demo}), drives a PIBL with labelled simulated clients
+ * ({@code pibl simulate}) or fits a behaviour model to what PIBL exported ({@code pibl train}). Runs on the main thread, which after start-up only waits
  * for SIGTERM or SIGINT and then drains the server.
  */
 @Command(name = "pibl", mixinStandardHelpOptions = true, version = "pibl 0.1.0",
