@@ -294,18 +294,27 @@ public final class TrainingSet {
             }
         }
 
-        private String parseLabel(String text, long number) {
-            JsonNode root = parse(text);
+        /** Why {@code root} is not a JSON object with a client key, or null when it is one. */
+        private String notKeyedObject(JsonNode root) {
             if (root == null) {
                 return "not valid JSON";
             }
             if (!root.isObject()) {
                 return shown(root) + " (expected: a JSON object)";
             }
-            String key = key(root);
-            if (key == null) {
+            if (key(root) == null) {
                 return "key: " + shown(root.get("key")) + " (expected: the client key, a non-empty string)";
             }
+            return null;
+        }
+
+        private String parseLabel(String text, long number) {
+            JsonNode root = parse(text);
+            String notKeyed = notKeyedObject(root);
+            if (notKeyed != null) {
+                return notKeyed;
+            }
+            String key = key(root);
             JsonNode label = root.get("label");
             boolean abusive;
             if (label != null && ABUSIVE.equals(label.textValue())) {
@@ -339,16 +348,11 @@ public final class TrainingSet {
 
         private String parseVector(String text) {
             JsonNode root = parse(text);
-            if (root == null) {
-                return "not valid JSON";
-            }
-            if (!root.isObject()) {
-                return shown(root) + " (expected: a JSON object)";
+            String notKeyed = notKeyedObject(root);
+            if (notKeyed != null) {
+                return notKeyed;
             }
             String key = key(root);
-            if (key == null) {
-                return "key: " + shown(root.get("key")) + " (expected: the client key, a non-empty string)";
-            }
             JsonNode values = root.get("features");
             if (values == null || !values.isObject()) {
                 return "features: " + shown(values) + " (expected: an object with the " + Features.COUNT + " feature values)";
