@@ -116,12 +116,11 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new Failure(e.getMessage());
         }
+        if (untilRequest != null && untilRequest < 1) {
+            throw new Failure("--until-request: " + untilRequest + " (expected: 1 or more)");
+        }
         if (untilRequest != null) {
-            if (untilRequest < 1) {
-                throw new Failure("--until-request: " + untilRequest + " (expected: 1 or more)");
-            }
-            all = all.upToRequest(untilRequest);
-            out.printf(Locale.ROOT, "abusive clients' vectors from their request 2 to %d; all benign ones%n",
+            out.printf(Locale.ROOT, "training on abusive clients' vectors from their request 2 to %d, and all benign ones%n",
                     untilRequest);
         }
         printData(out, all);
@@ -139,7 +138,8 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
 
-        TrainingSet training = split.training();
+        // Only the training part is cut: the held-out clients are graded on all their vectors.
+        TrainingSet training = untilRequest == null ? split.training() : split.training().upToRequest(untilRequest);
         String description = String.format(Locale.ROOT,
                 "trained by pibl train on %s from %s and %s: %d vectors of %d benign and %d abusive clients; "
                         + "%d clients held out (holdout %s, seed %d); lambda %s, weighted by %s",

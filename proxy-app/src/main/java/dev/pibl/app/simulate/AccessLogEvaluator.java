@@ -114,6 +114,7 @@ public final class AccessLogEvaluator {
         int benignLeft = 0;
         int abusive = 0;
         int abusiveDetected = 0;
+        int abusiveSeen = 0;
         for (Map.Entry<KindTrack, List<Track>> e : members.entrySet()) {
             KindTrack kind = e.getKey();
             int clients = 0;
@@ -131,9 +132,11 @@ public final class AccessLogEvaluator {
                 long left = t.firstAwayFrom(main);
                 if (left > 0) {
                     leftMain++;
-                    if (left <= Evaluation.DETECTION_WINDOW) {
-                        detected++;
-                    }
+                }
+                // Detected: in another tier by its 50th request and still there then (or at its
+                // last one, for a client that sent fewer), not merely passing through one.
+                if (t.tierAtWindow != null && !t.tierAtWindow.equals(main)) {
+                    detected++;
                 }
             }
             long[] sorted = changes.stream().mapToLong(Long::longValue).sorted().toArray();
@@ -145,15 +148,17 @@ public final class AccessLogEvaluator {
             results.add(new Evaluation.KindEvaluation(kind.name, kind.label, clients, kind.labelled - clients,
                     kind.requests, shares, sorted.length, median, max, leftMain, detected));
             if (kind.label.equals("abusive")) {
-                abusive += clients;
+                abusiveSeen += clients;
+                abusive += kind.labelled; // an abusive client missing from the log was not caught either
                 abusiveDetected += detected;
             } else {
                 benign += clients;
                 benignLeft += leftMain;
             }
         }
-        return new Evaluation(main, lines, scored, unscored, labelled, results, benign, benignLeft, abusive,
-                abusiveDetected);
+        // A log with no abusive client in it (a round-robin PIBL's, say) grades nothing: no ratio.
+        return new Evaluation(main, lines, scored, unscored, labelled, results, benign, benignLeft,
+                abusiveSeen == 0 ? 0 : abusive, abusiveDetected);
     }
 
     private static String tierOf(String bucket) {
@@ -191,8 +196,14 @@ public final class AccessLogEvaluator {
             this.kind = kind;
         }
 
+        /** The tier of the client's request {@link Evaluation#DETECTION_WINDOW}, or of its last before it. */
+        String tierAtWindow;
+
         void add(AccessLogLine line, long lineNumber) {
             requests++;
+            if (requests <= Evaluation.DETECTION_WINDOW) {
+                tierAtWindow = line.tier();
+            }
             kind.requests++;
             kind.tierRequests.merge(line.fallback() ? line.tier() + FALLBACK : line.tier(), 1L, Long::sum);
             if (firstTier == null) {

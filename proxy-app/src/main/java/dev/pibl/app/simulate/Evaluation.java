@@ -80,7 +80,11 @@ public record Evaluation(String mainTier, long linesRead, long linesScored, long
         kinds = List.copyOf(kinds);
     }
 
-    /** Abusive clients detected within {@link #DETECTION_WINDOW} requests / abusive clients seen; NaN if none were seen. */
+    /**
+     * Abusive clients in a tier other than the main one at their {@link #DETECTION_WINDOW}-th
+     * request (or their last, if they sent fewer) / all labelled abusive clients, those missing
+     * from the log counting as not detected; NaN if there are none.
+     */
     public double detection() {
         return abusiveClients == 0 ? Double.NaN : (double) abusiveDetected / abusiveClients;
     }

@@ -107,6 +107,9 @@ final class SimClient {
         });
     }
 
+    /** How far behind its plan this client runs; every later request moves by as much. */
+    private long lateNanos;
+
     /** Sends whatever is due, while a connection is free; then waits for a timer or an answer. */
     private void pump() {
         if (finished) {
@@ -118,8 +121,9 @@ final class SimClient {
                 stopping = true;
                 break;
             }
-            if (next.atNanos() > now) {
-                arm(next.atNanos() - now);
+            long due = next.atNanos() + lateNanos;
+            if (due > now) {
+                arm(due - now);
                 break;
             }
             if (inFlight >= plan.connections()) {
@@ -129,6 +133,10 @@ final class SimClient {
                 stopping = true;
                 break;
             }
+            // Sent late (slow answers, a busy machine): the rest of the schedule moves by as much,
+            // as a person or a program waiting for an answer would, rather than catching up in a
+            // burst that would look like a flood in the features recorded.
+            lateNanos += now - due;
             send(next);
             next = schedule.hasNext() ? schedule.next() : null;
         }

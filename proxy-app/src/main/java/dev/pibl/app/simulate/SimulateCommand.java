@@ -197,9 +197,11 @@ public final class SimulateCommand implements Callable<Integer> {
         } catch (UnknownHostException e) {
             throw usage("--target: " + hostPort + " (unknown host)");
         }
-        if (!forwarded && !address.isLoopbackAddress()) {
-            throw usage("--target: " + hostPort + " (expected: a loopback address, since the clients' own addresses"
-                    + " are in 127.0.0.0/8; use --forwarded-for to reach another host)");
+        // Loopback only, and IPv4: the clients connect from addresses of 127.0.0.0/8 (127.0.0.1
+        // with --forwarded-for), which reach neither an IPv6 address nor another host.
+        if (!(address instanceof java.net.Inet4Address) || !address.isLoopbackAddress()) {
+            throw usage("--target: " + hostPort + " (expected: an IPv4 loopback address such as 127.0.0.1:8080; the"
+                    + " simulated clients connect from 127.0.0.0/8)");
         }
         return new InetSocketAddress(address, port);
     }

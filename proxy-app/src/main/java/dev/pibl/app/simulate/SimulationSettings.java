@@ -47,8 +47,9 @@ public record SimulationSettings(long seed, Duration duration, long maxRequests,
         if (maxRequests < 1) {
             throw new IllegalArgumentException("max-requests: " + maxRequests + " (expected: >= 1)");
         }
-        if (!(timeScale > 0 && timeScale <= 1000)) {
-            throw new IllegalArgumentException("time-scale: " + timeScale + " (expected: > 0 and <= 1000)");
+        if (!(timeScale >= 0.01 && timeScale <= 1000)) {
+            // Below 0.01 gaps round to nothing and every client would send as fast as it can.
+            throw new IllegalArgumentException("time-scale: " + timeScale + " (expected: 0.01 to 1000)");
         }
         EnumMap<ClientKind, Integer> mixCopy = new EnumMap<>(ClientKind.class);
         long clients = 0;

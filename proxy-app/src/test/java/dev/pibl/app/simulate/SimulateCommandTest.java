@@ -72,7 +72,7 @@ class SimulateCommandTest {
         assertThat(pibl("simulate", "--duration", "1 minute")).isEqualTo(2);
         assertThat(err.toString()).contains("Invalid duration");
         assertThat(pibl("simulate", "--target", "192.0.2.1:8080", "--duration", "1s")).isEqualTo(2);
-        assertThat(err.toString()).contains("expected: a loopback address");
+        assertThat(err.toString()).contains("expected: an IPv4 loopback address");
         assertThat(pibl("simulate", "--target", "localhost")).isEqualTo(2);
         assertThat(err.toString()).contains("expected: HOST:PORT");
     }
