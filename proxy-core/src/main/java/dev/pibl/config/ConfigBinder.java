@@ -68,7 +68,9 @@ final class ConfigBinder {
     private static final String STATUS_RANGE_EXPECTED =
             "a status or range such as 200 or 200-399, from 100 to 599, lowest first";
 
-    private static final Pattern BACKEND_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    /** A backend's or a tier's name. */
+    static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    static final String NAME_EXPECTED = "1 to 64 letters, digits, '.', '_' or '-'";
     private static final String LABEL = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
     private static final Pattern HOST_NAME = Pattern.compile(LABEL + "(\\." + LABEL + ")*");
     private static final Pattern DIGITS_AND_DOTS = Pattern.compile("[0-9.]+");
@@ -173,8 +175,7 @@ final class ConfigBinder {
     /** One backend, or {@code null} when its url or name is unusable (already reported). */
     private static BackendConfig backend(Section s) {
         // Read in the order of the keys, so problems on one line (flow style) come in that order.
-        String name = s.text("name", null, n -> BACKEND_NAME.matcher(n).matches(),
-                "1 to 64 letters, digits, '.', '_' or '-'");
+        String name = s.text("name", null, n -> NAME.matcher(n).matches(), NAME_EXPECTED);
         String url = s.text("url", null, u -> parseUrl(u) != null, URL_EXPECTED);
         int weight = s.integer("weight", 1, 1, 1000);
         if (url == null) {
@@ -409,7 +410,8 @@ final class ConfigBinder {
         return Path.of(s.text(key, defaultValue, ConfigBinder::isPath, expected));
     }
 
-    private static boolean isPath(String text) {
+    /** Whether {@code text} can be a file or directory path (not checked to exist). */
+    static boolean isPath(String text) {
         if (text.isBlank()) {
             return false;
         }

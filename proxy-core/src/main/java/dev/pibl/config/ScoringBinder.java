@@ -9,7 +9,6 @@ import dev.pibl.config.ScoringConfig.ScorerConfig;
 import dev.pibl.config.ScoringConfig.TierConfig;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,9 +38,7 @@ final class ScoringBinder {
             List.of("name", "from", "below", "action", "pool", "spill-to", "retry-after");
 
     static final Path DEFAULT_MODEL = Path.of("config/models/behaviour.json");
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern FIELD = Pattern.compile("[A-Za-z0-9_.~-]{1,64}");
-    private static final String NAME_EXPECTED = "1 to 64 letters, digits, '.', '_' or '-'";
     private static final String HTTP_URL_EXPECTED = "an http URL such as http://127.0.0.1:5000/score_ip";
     private static final String BELOW_EXPECTED = "a number greater than %s and at most 1";
     private static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(30);
@@ -81,13 +78,14 @@ final class ScoringBinder {
         double hysteresis = s.number("hysteresis", 0.05, 0, 0.49, "a number from 0 to 0.49");
         ClientsConfig clients = clients(s.section("clients", CLIENTS_KEYS));
         List<TierConfig> tiers = tiers(s, backends, cacheEnabled);
-        String fallback = s.text("fallback-tier", null, n -> NAME.matcher(n).matches(), "the name of a tier");
+        String fallback = s.text("fallback-tier", null, n -> ConfigBinder.NAME.matcher(n).matches(),
+                "the name of a tier");
         if (fallback == null || tiers.isEmpty()) {
             fallback = tiers.isEmpty() ? "" : tiers.get(0).name(); // the most trusted: a scorer outage denies nobody
         } else if (index(tiers, fallback) < 0) {
             s.fail("fallback-tier", "the name of a tier: " + String.join(", ", names(tiers)));
         }
-        String export = s.text("export-features", null, ScoringBinder::isPath,
+        String export = s.text("export-features", null, ConfigBinder::isPath,
                 "a file path such as logs/features.jsonl");
         if (scorer == null) {
             scorer = new ScorerConfig(ScorerConfig.Kind.BUILTIN, DEFAULT_MODEL, null);
@@ -108,7 +106,7 @@ final class ScoringBinder {
         }
         Path model = null;
         if (kind == ScorerConfig.Kind.BUILTIN) {
-            String text = s.text("model", primary ? DEFAULT_MODEL.toString() : null, ScoringBinder::isPath,
+            String text = s.text("model", primary ? DEFAULT_MODEL.toString() : null, ConfigBinder::isPath,
                     "the path of a model file such as config/models/behaviour.json");
             if (text == null) {
                 if (!s.failed("model")) {
@@ -216,10 +214,10 @@ final class ScoringBinder {
     /** One tier whose range starts at {@code from}; null when its range is unusable (reported). */
     private static TierConfig tier(Section s, double from, boolean last, Set<String> backendNames,
             boolean cacheEnabled) {
-        String name = s.text("name", null, n -> NAME.matcher(n).matches(), NAME_EXPECTED);
+        String name = s.text("name", null, n -> ConfigBinder.NAME.matcher(n).matches(), ConfigBinder.NAME_EXPECTED);
         if (name == null) {
             if (!s.failed("name")) {
-                s.fail("name", "missing", NAME_EXPECTED);
+                s.fail("name", "missing", ConfigBinder.NAME_EXPECTED);
             }
             return null;
         }
@@ -257,7 +255,8 @@ final class ScoringBinder {
             s.fail("action", "route or deny while cache.enabled is false: cache-only answers from the cache");
         }
         List<String> pool = pool(s, action, backendNames);
-        String spillTo = s.text("spill-to", null, n -> NAME.matcher(n).matches(), "the name of another tier");
+        String spillTo = s.text("spill-to", null, n -> ConfigBinder.NAME.matcher(n).matches(),
+                "the name of another tier");
         if (spillTo != null && action != Action.ROUTE) {
             s.fail("spill-to", "no spill-to: a " + action.yamlName() + " tier has no pool to spill from");
             spillTo = null;
@@ -342,18 +341,6 @@ final class ScoringBinder {
             return uri;
         } catch (URISyntaxException e) {
             return null;
-        }
-    }
-
-    private static boolean isPath(String text) {
-        if (text.isBlank()) {
-            return false;
-        }
-        try {
-            Path.of(text);
-            return true;
-        } catch (InvalidPathException e) {
-            return false;
         }
     }
 }
