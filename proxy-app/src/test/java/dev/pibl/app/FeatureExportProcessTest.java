@@ -47,11 +47,7 @@ class FeatureExportProcessTest {
                     "cache: { enabled: false }",
                     "admin: { enabled: false }",
                     ""));
-            Process pibl = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                    System.getProperty("java.class.path"), Main.class.getName(), "--config", config.toString())
-                    .redirectOutput(dir.resolve("stdout").toFile())
-                    .redirectError(dir.resolve("stderr").toFile())
-                    .start();
+            Process pibl = Processes.pibl(dir.resolve("stdout"), "--config", config.toString());
             try {
                 awaitListening(port, pibl);
                 try (RawHttp client = new RawHttp(port)) {

@@ -2,13 +2,11 @@ package dev.pibl.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code pibl train} refuses with exit code 1 and one line saying why, and writes no model. */
 class TrainCommandErrorsTest {
@@ -16,19 +14,17 @@ class TrainCommandErrorsTest {
     @TempDir
     Path dir;
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final Cli cli = new Cli();
+    private final StringWriter out = cli.out;
+    private final StringWriter err = cli.err;
 
     private int train(Path features, Path labels, String... more) {
-        CommandLine cli = new CommandLine(new Main());
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
         String[] args = {"train", "--features", features.toString(), "--labels", labels.toString(),
             "--out", dir.resolve("model.json").toString()};
         String[] all = new String[args.length + more.length];
         System.arraycopy(args, 0, all, 0, args.length);
         System.arraycopy(more, 0, all, args.length, more.length);
-        return cli.execute(all);
+        return cli.run(all);
     }
 
     private void assertRefused(int code, String message) {
@@ -94,10 +90,7 @@ class TrainCommandErrorsTest {
     void anOutputDirectoryThatDoesNotExist() throws Exception {
         Path features = features(TrainFiles.vectors(4, 4, 2, 1));
         Path labels = TrainFiles.labels(dir, 4, 4);
-        CommandLine cli = new CommandLine(new Main());
-        cli.setErr(new PrintWriter(err, true));
-
-        int code = cli.execute("train", "--features", features.toString(), "--labels", labels.toString(),
+        int code = cli.run("train", "--features", features.toString(), "--labels", labels.toString(),
                 "--out", dir.resolve("no/such/dir/model.json").toString());
 
         assertThat(code).isEqualTo(1);

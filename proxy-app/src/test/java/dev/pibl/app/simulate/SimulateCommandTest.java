@@ -1,13 +1,11 @@
 package dev.pibl.app.simulate;
 
-import dev.pibl.app.Main;
+import dev.pibl.app.Cli;
 import dev.pibl.app.demo.DemoBackend;
 import dev.pibl.app.demo.DemoBackendGroup;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +18,9 @@ class SimulateCommandTest {
     @TempDir
     Path dir;
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final Cli cli = new Cli();
+    private final StringWriter out = cli.out;
+    private final StringWriter err = cli.err;
 
     @Test
     void runWritesTheLabelsAndPrintsWhatEachKindGot() throws Exception {
@@ -91,8 +90,7 @@ class SimulateCommandTest {
     }
 
     private int pibl(String... args) {
-        return new CommandLine(new Main()).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
-                .execute(args);
+        return cli.run(args);
     }
 
     private static String line(String ip, String tier) {
