@@ -158,9 +158,9 @@ public final class ScoringHandler extends ChannelInboundHandlerAdapter {
     private void onRequest(HttpRequest request, ScoreNote note, long arrivedNanos) {
         String key = peerKey;
         String ip = peerIp;
-        if (keys.usesHeader()) {
+        if (keys.usesHeader() && request.headers().contains(headerName)) {
             List<String> fields = request.headers().getAll(headerName);
-            InetAddress client = fields.isEmpty() ? peer : keys.clientAddress(peer, fields);
+            InetAddress client = keys.clientAddress(peer, fields);
             if (!client.equals(peer)) {
                 key = keys.key(client);
                 ip = ClientKeys.text(client);

@@ -108,10 +108,10 @@ public final class ScoringService implements AutoCloseable {
     public Decision onRequest(ClientActivity c, String ip, String method, CharSequence target, CharSequence userAgent,
             Executor loop) {
         long now = clients.nanoTime();
-        c.onRequest(now, method, target, userAgent);
         double[] features = null;
         boolean callShadow = false;
         synchronized (c) {
+            c.onRequest(now, method, target, userAgent); // the same lock: taken once for both
             ClientScore s = c.score();
             s.lastIp = ip;
             if (!s.inFlight && refreshDue(c, s, now)) {
