@@ -32,6 +32,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.time.Clock;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -52,7 +53,7 @@ public final class ProxyServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxyServer.class);
 
-    private final PiblConfig config;
+    private volatile PiblConfig config;
     private final EventLoopGroup group;
     private final ChannelGroup clients;
     private final UpstreamPools pools;
@@ -64,10 +65,15 @@ public final class ProxyServer implements AutoCloseable {
     private final AdminServer admin;
     private final ScoringService scoring;
     private final AtomicBoolean stopped = new AtomicBoolean();
+    private final Object reloadLock = new Object();
+    private final List<ReloadListener> reloadListeners = new CopyOnWriteArrayList<>();
+    private volatile ConfigSource configSource;
+    private volatile ProxySettings settings;
 
     private ProxyServer(PiblConfig config, EventLoopGroup group, ChannelGroup clients, UpstreamPools pools,
             Channel listener, Transport transport, HealthChecker healthChecker, ResponseCache cache,
-            ExecutorService cacheIo, AdminServer admin, ScoringService scoring) {
+            ExecutorService cacheIo, AdminServer admin, ScoringService scoring, ProxySettings settings) {
+        this.settings = settings;
         this.scoring = scoring;
         this.healthChecker = healthChecker;
         this.cache = cache;
@@ -186,7 +192,7 @@ public final class ProxyServer implements AutoCloseable {
                 ? HealthChecker.start(backends, config.health().active(), health, group, transport.socketChannelClass())
                 : null;
         ProxyServer server = new ProxyServer(config, group, clients, pools, listener, transport, checker, cache,
-                cacheIo, admin, scoring == null ? null : scoring.service());
+                cacheIo, admin, scoring == null ? null : scoring.service(), settings);
         LOG.info("PIBL listening on {} ({} event loop{}, {}), backends {}", server.address(), threads,
                 threads == 1 ? "" : "s", transport.name().toLowerCase(), backends);
         return server;
@@ -282,6 +288,43 @@ public final class ProxyServer implements AutoCloseable {
         if (scoring != null) {
             scoring.service().close();
         }
+    }
+
+    /** Where {@link #reload()} reads the configuration again; without one it refuses. */
+    public void setConfigSource(ConfigSource source) {
+        this.configSource = requireNonNull(source, "source");
+    }
+
+    /** Adds a listener told of every reload. */
+    public void addReloadListener(ReloadListener listener) {
+        reloadListeners.add(requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Reads the configuration again from the {@link #setConfigSource source} and applies it (SIGHUP,
+     * {@code POST /admin/reload}). Call from a plain thread, never an event loop.
+     */
+    public ReloadResult reload() {
+        synchronized (reloadLock) {
+            for (ReloadListener l : reloadListeners) {
+                l.reloading();
+            }
+            ReloadResult result = ReloadResult.refused(1, List.of("reload is not implemented yet"));
+            for (ReloadListener l : reloadListeners) {
+                l.reloaded(result);
+            }
+            return result;
+        }
+    }
+
+    /** The settings the proxy stage uses now (they change on reload). */
+    public ProxySettings settings() {
+        return settings;
+    }
+
+    /** The configuration in force now (it changes on reload). */
+    public PiblConfig config() {
+        return config;
     }
 
     /** Score-based balancing's service, or null unless {@code balancing.policy} is score. */
