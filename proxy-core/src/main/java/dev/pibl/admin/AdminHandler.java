@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pibl.cache.CacheStats;
 import dev.pibl.cache.ResponseCache;
 import dev.pibl.scoring.ScoringService;
+import dev.pibl.server.ReloadResult;
 import dev.pibl.server.ScoringSetup;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -30,6 +31,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
 
 /**
  * Answers admin requests:
@@ -44,7 +46,9 @@ import java.util.concurrent.RejectedExecutionException;
  *       calls, timeouts, tier changes);</li>
  *   <li>{@code GET /admin/clients/{ip}}: one client's features, score, tier, the features that
  *       pushed its score up most and the last scorer error;</li>
- *   <li>{@code GET /admin/clients?top=N}: the N clients with the highest scores (default 10).</li>
+ *   <li>{@code GET /admin/clients?top=N}: the N clients with the highest scores (default 10);</li>
+ *   <li>{@code POST /admin/reload}: reads the configuration file again and applies it, as SIGHUP
+ *       does: 200 with what changed (and what needs a restart), or 422 with why it was refused.</li>
  * </ul>
  * With a token configured, every request must carry {@code Authorization: Bearer <token>} (401
  * otherwise). Every answer is JSON. One instance per admin connection, on its event loop.
@@ -53,13 +57,25 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** What every admin connection shares. Thread-safe. */
-    record Routes(String token, ResponseCache cache, ScoringSetup.Scoring scoring, Executor slow) {
+    /**
+     * What every admin connection shares. Thread-safe.
+     *
+     * @param liveScoring score balancing in force (null answers while the policy is not score)
+     * @param reload      reloads the configuration; slow, so only ever called on {@code slow}
+     */
+    record Routes(String token, ResponseCache cache, Supplier<ScoringSetup.Scoring> liveScoring,
+            Supplier<ReloadResult> reload, Executor slow) {
+
+        /** Score balancing now, or null; read once per request, since a reload may change it. */
+        ScoringSetup.Scoring scoring() {
+            return liveScoring.get();
+        }
     }
 
     private static final int DEFAULT_TOP = 10;
     private static final int MAX_TOP = 1000;
     private static final String CLIENTS = "/admin/clients";
+    private static final String RELOAD = "/admin/reload";
 
     private final Routes routes;
 
@@ -71,33 +87,59 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
-        if (request.decoderResult().isSuccess() && authorized(request) && uri.path().equals(CLIENTS)
-                && routes.scoring() != null && isGet(request.method())) {
+        boolean allowed = request.decoderResult().isSuccess() && authorized(request);
+        ScoringSetup.Scoring scoring = routes.scoring();
+        if (allowed && uri.path().equals(CLIENTS) && scoring != null && isGet(request.method())) {
             // A walk over every tracked client: off the event loop, which other connections share.
-            // Reading pauses meanwhile, so a pipelined request cannot overtake this answer.
-            CompletableFuture<FullHttpResponse> answer;
-            try {
-                answer = CompletableFuture.supplyAsync(() -> topClients(uri.parameters()), routes.slow());
-            } catch (RejectedExecutionException shuttingDown) {
-                send(ctx, error(HttpResponseStatus.SERVICE_UNAVAILABLE, "shutting down"), false);
-                return;
-            }
-            ctx.channel().config().setAutoRead(false);
-            answer
-                    .exceptionally(e -> error(HttpResponseStatus.SERVICE_UNAVAILABLE, "cannot list clients now: " + e))
-                    .thenAccept(r -> {
-                        try {
-                            ctx.executor().execute(() -> {
-                                send(ctx, r, keepAlive);
-                                ctx.channel().config().setAutoRead(true);
-                            });
-                        } catch (RejectedExecutionException shuttingDown) {
-                            r.release();
-                        }
-                    });
+            answerOffLoop(ctx, keepAlive, () -> topClients(scoring, uri.parameters()), "cannot list clients now: ");
+            return;
+        }
+        if (allowed && uri.path().equals(RELOAD) && request.method().equals(HttpMethod.POST)) {
+            // Reading the YAML and loading models is slow: off the event loop too.
+            answerOffLoop(ctx, keepAlive, this::reload, "cannot reload now: ");
             return;
         }
         send(ctx, answer(request), keepAlive);
+    }
+
+    /**
+     * Answers with what {@code work} returns, computed on the admin executor. Reading pauses
+     * meanwhile, so a pipelined request cannot overtake this answer.
+     */
+    private void answerOffLoop(ChannelHandlerContext ctx, boolean keepAlive, Supplier<FullHttpResponse> work,
+            String failure) {
+        CompletableFuture<FullHttpResponse> answer;
+        try {
+            answer = CompletableFuture.supplyAsync(work, routes.slow());
+        } catch (RejectedExecutionException shuttingDown) {
+            send(ctx, error(HttpResponseStatus.SERVICE_UNAVAILABLE, "shutting down"), false);
+            return;
+        }
+        ctx.channel().config().setAutoRead(false);
+        answer
+                .exceptionally(e -> error(HttpResponseStatus.SERVICE_UNAVAILABLE, failure + e))
+                .thenAccept(r -> {
+                    try {
+                        ctx.executor().execute(() -> {
+                            send(ctx, r, keepAlive);
+                            ctx.channel().config().setAutoRead(true);
+                        });
+                    } catch (RejectedExecutionException shuttingDown) {
+                        r.release();
+                    }
+                });
+    }
+
+    /** {@code POST /admin/reload}: 200 with what changed, or 422 with why the new configuration was refused. */
+    private FullHttpResponse reload() {
+        ReloadResult r = routes.reload().get();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("applied", r.applied());
+        body.put("generation", r.generation());
+        body.put("changed", r.changed());
+        body.put("restartRequired", r.restartRequired());
+        body.put("problems", r.problems());
+        return json(r.applied() ? HttpResponseStatus.OK : HttpResponseStatus.UNPROCESSABLE_ENTITY, body);
     }
 
     private void send(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
@@ -133,6 +175,8 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 return method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD)
                         ? json(HttpResponseStatus.OK, Map.of("status", "ok"))
                         : notAllowed("GET, HEAD");
+            case RELOAD:
+                return notAllowed("POST");
             case "/admin/cache":
                 if (routes.cache() == null) {
                     return error(HttpResponseStatus.NOT_FOUND, "the cache is disabled (cache.enabled: false)");
@@ -175,7 +219,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     /** {@code GET /admin/clients?top=N}: the N most suspicious clients. Runs off the event loop. */
-    private FullHttpResponse topClients(Map<String, List<String>> params) {
+    private FullHttpResponse topClients(ScoringSetup.Scoring scoring, Map<String, List<String>> params) {
         for (String name : params.keySet()) {
             if (!name.equals("top")) {
                 return error(HttpResponseStatus.BAD_REQUEST, "unknown parameter " + name + " (expected: top=N)");
@@ -194,7 +238,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                         + " (expected: one whole number from 1 to " + MAX_TOP + ")");
             }
         }
-        ScoringService service = routes.scoring().service();
+        ScoringService service = scoring.service();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("clients", service.clients().size());
         body.put("top", ScoringViews.top(service.top(top)));

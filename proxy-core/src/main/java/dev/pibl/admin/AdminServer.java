@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.pibl.cache.ResponseCache;
 import dev.pibl.config.AdminConfig;
+import dev.pibl.server.ReloadResult;
 import dev.pibl.server.ScoringSetup;
 import dev.pibl.server.Transport;
 import io.netty.bootstrap.ServerBootstrap;
@@ -17,6 +18,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 
 /**
  * The admin listener ({@code admin:} in the YAML): a small HTTP server on its own port, loopback by
@@ -42,15 +44,16 @@ public final class AdminServer implements AutoCloseable {
      * Binds the admin listener.
      *
      * @param cache   the response cache, or null when it is disabled
-     * @param scoring score-based balancing, or null when the policy is not score
+     * @param scoring score-based balancing in force (a reload changes it), null when the policy is not score
+     * @param reload  reloads the configuration, for {@code POST /admin/reload}; called off the event loops
      * @throws IllegalStateException if the port cannot be bound
      */
-    public static AdminServer start(AdminConfig config, ResponseCache cache, ScoringSetup.Scoring scoring,
-            EventLoopGroup group, Transport transport) {
+    public static AdminServer start(AdminConfig config, ResponseCache cache, Supplier<ScoringSetup.Scoring> scoring,
+            Supplier<ReloadResult> reload, EventLoopGroup group, Transport transport) {
         requireNonNull(config, "config");
-        // Answers that walk every client run here, one at a time, never on an event loop.
+        // Answers that walk every client, and reloads, run here, one at a time, never on an event loop.
         ExecutorService slow = Executors.newSingleThreadExecutor(new DefaultThreadFactory("pibl-admin", true));
-        AdminHandler.Routes routes = new AdminHandler.Routes(config.token(), cache, scoring, slow);
+        AdminHandler.Routes routes = new AdminHandler.Routes(config.token(), cache, scoring, reload, slow);
         ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(transport.serverChannelClass())
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override

@@ -27,6 +27,15 @@ public record Backend(int index, String name, InetSocketAddress address, String 
         }
     }
 
+    /**
+     * Whether {@code other} is this backend as a reloaded configuration names it: the same name,
+     * address and Host (its weight and place in the list may differ). Such a backend keeps its
+     * health state and its pooled connections across a reload.
+     */
+    public boolean sameTarget(Backend other) {
+        return name.equals(other.name) && address.equals(other.address) && hostHeader.equals(other.hostHeader);
+    }
+
     @Override
     public String toString() {
         return name;

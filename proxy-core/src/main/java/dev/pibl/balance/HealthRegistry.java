@@ -44,11 +44,28 @@ public final class HealthRegistry {
     private final DoubleSupplier random;
 
     public HealthRegistry(List<Backend> backends, HealthConfig config, LongSupplier nanoTime) {
-        this(backends, config, nanoTime, () -> ThreadLocalRandom.current().nextDouble());
+        this(backends, config, nanoTime, () -> ThreadLocalRandom.current().nextDouble(), null);
+    }
+
+    /**
+     * The registry of a reloaded configuration: a backend that {@code previous} also had
+     * ({@link Backend#sameTarget}) keeps its state (down, ejected, in slow start) and shares it with
+     * {@code previous}, so exchanges still running under the old configuration report to the same
+     * place; a new backend starts as at start-up.
+     */
+    public static HealthRegistry carryingOver(HealthRegistry previous, List<Backend> backends, HealthConfig config,
+            LongSupplier nanoTime) {
+        requireNonNull(previous, "previous");
+        return new HealthRegistry(backends, config, nanoTime, previous.random, previous);
     }
 
     /** With {@code random} giving numbers in [0, 1), for tests of slow start. */
     HealthRegistry(List<Backend> backends, HealthConfig config, LongSupplier nanoTime, DoubleSupplier random) {
+        this(backends, config, nanoTime, random, null);
+    }
+
+    private HealthRegistry(List<Backend> backends, HealthConfig config, LongSupplier nanoTime, DoubleSupplier random,
+            HealthRegistry previous) {
         this.random = requireNonNull(random, "random");
         this.slowStartNanos = config.slowStart().toNanos();
         // A probe whose outcome was lost without a release (a bug, or a thread that died) is
@@ -60,12 +77,22 @@ public final class HealthRegistry {
         boolean startHealthy = !config.active().enabled() || config.active().startHealthy();
         List<BackendHealth> list = new ArrayList<>(backends.size());
         for (Backend b : backends) {
-            list.add(new BackendHealth(b, startHealthy));
+            BackendHealth kept = previous == null ? null : previous.find(b);
+            list.add(kept != null ? kept : new BackendHealth(b, startHealthy));
         }
         this.backends = List.copyOf(list);
         this.passive = config.passive().enabled();
         int percent = config.passive().maxEjectedPercent();
         this.maxEjected = percent == 0 ? 0 : Math.max(1, backends.size() * percent / 100);
+    }
+
+    private BackendHealth find(Backend target) {
+        for (BackendHealth h : backends) {
+            if (h.backend().sameTarget(target)) {
+                return h;
+            }
+        }
+        return null;
     }
 
     public BackendHealth of(Backend backend) {

@@ -48,6 +48,19 @@ public final class TierPools {
         return tiers;
     }
 
+    /**
+     * {@code tier} as these pools know it: itself, or, for a tier decided under the configuration
+     * a reload just replaced, the tier of the same name now; null when no tier has that name (the
+     * request then goes to the default balancer).
+     */
+    public Tier current(Tier tier) {
+        int i = tier.index();
+        if (i < tiers.all().size() && tiers.all().get(i) == tier) {
+            return tier;
+        }
+        return tiers.byName(tier.name());
+    }
+
     /** The balancer of a routing tier's pool; null for a tier that routes nowhere. */
     public LoadBalancer balancer(Tier tier) {
         return balancers[tier.index()];

@@ -5,8 +5,8 @@ import static java.util.Objects.requireNonNull;
 import dev.pibl.balance.Backend;
 import dev.pibl.balance.HealthRegistry;
 import dev.pibl.balance.LoadBalancer;
-import dev.pibl.balance.TierPools;
 import dev.pibl.http.HopByHopHeaders;
+import dev.pibl.upstream.ProxySettings;
 import dev.pibl.scoring.Tier;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -32,6 +32,7 @@ import io.netty.util.AsciiString;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -61,28 +62,19 @@ public final class BackgroundRefresh {
             HttpHeaderNames.RANGE);
 
     private final ResponseCache cache;
-    private final LoadBalancer balancer;
-    private final TierPools tierPools;
-    private final HealthRegistry health;
+    private final Supplier<ProxySettings> live;
     private final Class<? extends Channel> channelClass;
-    private final Duration timeout;
-    private final boolean preserveHost;
     private final Set<String> running = ConcurrentHashMap.newKeySet();
 
     /**
-     * @param balancer  picks the backend of a refresh
-     * @param tierPools with score balancing, each tier's balancer: a refresh then goes to the pool
-     *                  of the tier of the client whose hit found the entry stale; null otherwise
+     * @param live the proxy's settings in force (they change on reload): their balancer picks the
+     *             backend of a refresh, or with score balancing the pool of the tier of the client
+     *             whose hit found the entry stale; their response timeout bounds it
      */
-    public BackgroundRefresh(ResponseCache cache, LoadBalancer balancer, TierPools tierPools, HealthRegistry health,
-            Class<? extends Channel> channelClass, Duration timeout, boolean preserveHost) {
+    public BackgroundRefresh(ResponseCache cache, Supplier<ProxySettings> live, Class<? extends Channel> channelClass) {
         this.cache = requireNonNull(cache, "cache");
-        this.balancer = requireNonNull(balancer, "balancer");
-        this.tierPools = tierPools;
-        this.health = requireNonNull(health, "health");
+        this.live = requireNonNull(live, "live");
         this.channelClass = requireNonNull(channelClass, "channelClass");
-        this.timeout = requireNonNull(timeout, "timeout");
-        this.preserveHost = preserveHost;
     }
 
     /** How many refreshes are under way (tests). */
@@ -98,9 +90,14 @@ public final class BackgroundRefresh {
      */
     void refresh(EventLoop loop, String urlKey, ResponseCache.Cached stale, String target, HeaderView request,
             Tier tier) {
-        LoadBalancer pick = balancer;
-        if (tier != null && tierPools != null) {
-            pick = tierPools.balancer(tier);
+        ProxySettings settings = live.get();
+        HealthRegistry health = settings.health();
+        Duration timeout = Duration.ofNanos(settings.responseTimeoutNanos());
+        boolean preserveHost = settings.preserveHost();
+        LoadBalancer pick = settings.balancer();
+        Tier current = tier == null || settings.tierPools() == null ? null : settings.tierPools().current(tier);
+        if (current != null) {
+            pick = settings.tierPools().balancer(current);
             if (pick == null) {
                 return; // a tier that routes nowhere makes no backend work, refreshes included
             }
@@ -154,11 +151,12 @@ public final class BackgroundRefresh {
                 ch.close();
                 return;
             }
-            ch.writeAndFlush(conditionalGet(target, stale.entry(), request, backend));
+            ch.writeAndFlush(conditionalGet(target, stale.entry(), request, backend, preserveHost));
         });
     }
 
-    private FullHttpRequest conditionalGet(String target, CacheEntry stale, HeaderView client, Backend backend) {
+    private static FullHttpRequest conditionalGet(String target, CacheEntry stale, HeaderView client, Backend backend,
+            boolean preserveHost) {
         FullHttpRequest get = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, target,
                 Unpooled.EMPTY_BUFFER);
         HttpHeaders h = get.headers();

@@ -20,6 +20,11 @@ public record LoggingConfig(Path file, boolean stdout, Format format, Detail det
         requireNonNull(detail, "detail");
     }
 
+    /** This configuration with another detail level (what a reload may change). */
+    public LoggingConfig withDetail(Detail newDetail) {
+        return new LoggingConfig(file, stdout, format, newDetail);
+    }
+
     /** Line format of the access log. */
     public enum Format { TEXT, JSON }
 

@@ -40,6 +40,12 @@ public record ScoringConfig(
         tiers = List.copyOf(requireNonNull(tiers, "tiers"));
     }
 
+    /** This configuration exporting feature vectors to {@code file} instead (null: not at all). */
+    public ScoringConfig withExportFeatures(Path file) {
+        return new ScoringConfig(scorer, shadow, refreshInterval, refreshRequests, fallbackTier, hysteresis, clients,
+                tiers, file);
+    }
+
     /** One scorer: {@code scorer: builtin} with a model file, or {@code scorer: http} with a service. */
     public record ScorerConfig(Kind kind, Path model, HttpScorerConfig http) {
 

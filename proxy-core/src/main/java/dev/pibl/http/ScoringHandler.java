@@ -20,6 +20,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -45,9 +46,19 @@ public final class ScoringHandler extends ChannelInboundHandlerAdapter {
     /** A connection counts towards at most this many clients' connection feature (proxies mix clients). */
     private static final int MAX_CLIENTS_PER_CONNECTION = 8;
 
-    private final ScoringService service;
-    private final ClientKeys keys;
-    private final AsciiString headerName;
+    /** What the stage scores with: the service and how it tells clients apart. */
+    public interface Source {
+        ScoringService service();
+
+        ClientKeys keys();
+    }
+
+    private final Supplier<? extends Source> live;
+    /** The source in use: {@link #live}'s answer when the last request arrived; null while score balancing is off. */
+    private Source active;
+    private ScoringService service;
+    private ClientKeys keys;
+    private AsciiString headerName;
     private final ArrayDeque<Object> held = new ArrayDeque<>(2);
     private final ClientActivity[] counted = new ClientActivity[MAX_CLIENTS_PER_CONNECTION];
     private int countedSize;
@@ -61,12 +72,63 @@ public final class ScoringHandler extends ChannelInboundHandlerAdapter {
     private boolean reading;
     private boolean closed;
 
+    /** Scoring with {@code service} and {@code keys} for good. */
     public ScoringHandler(ScoringService service, ClientKeys keys) {
-        this.service = requireNonNull(service, "service");
-        this.keys = requireNonNull(keys, "keys");
-        this.headerName = keys.header() == ClientKeys.Header.FORWARDED
+        this(fixed(requireNonNull(service, "service"), requireNonNull(keys, "keys")));
+    }
+
+    /**
+     * Scoring with whatever {@code live} says when each request arrives (a reload changes it); a
+     * null answer (the policy is not score) passes requests on unscored.
+     */
+    public ScoringHandler(Supplier<? extends Source> live) {
+        this.live = requireNonNull(live, "live");
+    }
+
+    private static Supplier<Source> fixed(ScoringService service, ClientKeys keys) {
+        Source source = new Source() {
+            @Override
+            public ScoringService service() {
+                return service;
+            }
+
+            @Override
+            public ClientKeys keys() {
+                return keys;
+            }
+        };
+        return () -> source;
+    }
+
+    /**
+     * Takes up {@code source} if it is not the one in use: the connection stops counting towards
+     * the clients of the old one (their tracker may be gone) and finds its peer's key anew.
+     */
+    private void use(Source source) {
+        if (source == active) {
+            return;
+        }
+        releaseCounted();
+        active = source;
+        if (source == null) {
+            service = null;
+            keys = null;
+            return;
+        }
+        service = source.service();
+        keys = source.keys();
+        headerName = keys.header() == ClientKeys.Header.FORWARDED
                 ? ForwardedHeaders.FORWARDED
                 : ForwardedHeaders.X_FORWARDED_FOR;
+        peerKey = keys.key(peer);
+    }
+
+    private void releaseCounted() {
+        for (int i = 0; i < countedSize; i++) {
+            counted[i].connectionClosed();
+            counted[i] = null;
+        }
+        countedSize = 0;
     }
 
     @Override
@@ -80,8 +142,8 @@ public final class ScoringHandler extends ChannelInboundHandlerAdapter {
         } else {
             peer = InetAddress.getLoopbackAddress(); // an embedded or local channel: one client
         }
-        peerKey = keys.key(peer);
         peerIp = ClientKeys.text(peer);
+        use(live.get());
     }
 
     @Override
@@ -135,11 +197,7 @@ public final class ScoringHandler extends ChannelInboundHandlerAdapter {
         while ((msg = held.pollFirst()) != null) {
             ReferenceCountUtil.release(msg);
         }
-        for (int i = 0; i < countedSize; i++) {
-            counted[i].connectionClosed();
-            counted[i] = null;
-        }
-        countedSize = 0;
+        releaseCounted();
         ctx.fireChannelInactive();
     }
 
@@ -156,6 +214,11 @@ public final class ScoringHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onRequest(HttpRequest request, ScoreNote note, long arrivedNanos) {
+        use(live.get());
+        if (service == null) {
+            ctx.fireChannelRead(request); // score balancing is off (since a reload): nothing to decide
+            return;
+        }
         String key = peerKey;
         String ip = peerIp;
         if (keys.usesHeader() && request.headers().contains(headerName)) {

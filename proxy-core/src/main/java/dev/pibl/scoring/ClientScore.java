@@ -10,6 +10,11 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class ClientScore {
 
+    /**
+     * The service whose scorer and tiers the fields below belong to; a reloaded configuration's
+     * service that shares the client tracker takes the client over on its next request.
+     */
+    Object owner;
     /** The routing scorer's latest score, NaN before the first. */
     double score = Double.NaN;
     /** What produced {@link #score}. */

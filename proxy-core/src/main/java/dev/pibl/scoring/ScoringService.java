@@ -113,6 +113,9 @@ public final class ScoringService implements AutoCloseable {
         synchronized (c) {
             c.onRequest(now, method, target, userAgent); // the same lock: taken once for both
             ClientScore s = c.score();
+            if (s.owner != this) {
+                takeOver(s);
+            }
             s.lastIp = ip;
             if (!s.inFlight && refreshDue(c, s, now)) {
                 features = new double[Features.COUNT];
@@ -171,6 +174,25 @@ public final class ScoringService implements AutoCloseable {
                 || !Double.isNaN(s.score) && now - s.scoredAtNanos > maxScoreAgeNanos;
     }
 
+    /**
+     * Under the client's lock: the client was scored by another service (the configuration before
+     * a reload; the tracker is shared) or never. Its old score came from another model, so it is
+     * scored again now; its tier is kept by name, so hysteresis does not restart, and whatever the
+     * old service still has in flight for it is ignored when it lands.
+     */
+    private void takeOver(ClientScore s) {
+        s.owner = this;
+        s.score = Double.NaN;
+        s.model = null;
+        s.attempted = false;
+        s.inFlight = false;
+        s.tier = s.tier == null ? null : tiers.byName(s.tier.name());
+        s.shadowScore = Double.NaN;
+        s.shadowModel = null;
+        s.shadowInFlight = false;
+        s.lastError = null;
+    }
+
     /** Under the client's lock. */
     private Decision decide(ClientScore s, long now) {
         if (!Double.isNaN(s.score) && now - s.scoredAtNanos <= maxScoreAgeNanos) {
@@ -207,6 +229,25 @@ public final class ScoringService implements AutoCloseable {
         long requests;
         synchronized (c) {
             ClientScore s = c.score();
+            if (s.owner != this) {
+                // A reload handed the client to another service meanwhile: this score is of the
+                // old model. Requests that waited for it go on with the fallback tier.
+                waiters = s.waiters;
+                s.waiters = null;
+                decision = fallbackDecision(s, "configuration reloaded while scoring");
+            } else {
+                waiters = null;
+            }
+        }
+        if (waiters != null) {
+            waiters.complete(decision);
+            return;
+        }
+        synchronized (c) {
+            ClientScore s = c.score();
+            if (s.owner != this) {
+                return;
+            }
             s.inFlight = false;
             if (error == null && score != null && score >= 0 && score <= 1) {
                 s.score = score;
@@ -246,6 +287,9 @@ public final class ScoringService implements AutoCloseable {
     private void applyShadow(ClientActivity c, Double score, Throwable error) {
         synchronized (c) {
             ClientScore s = c.score();
+            if (s.owner != this) {
+                return; // scored for the configuration before a reload
+            }
             s.shadowInFlight = false;
             if (error == null && score != null && score >= 0 && score <= 1) {
                 s.shadowScore = score;

@@ -14,6 +14,7 @@ import dev.pibl.logging.AccessLog;
 import dev.pibl.logging.AccessLogHandler;
 import dev.pibl.upstream.ProxyHandler;
 import dev.pibl.upstream.ProxySettings;
+import dev.pibl.config.LimitsConfig;
 import dev.pibl.config.ServerConfig;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -24,6 +25,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * Builds the pipeline of each client connection. {@link #initChannel} reads as the table of
@@ -37,28 +39,34 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
 
-    private final PiblConfig config;
+    private final Supplier<Generation> live;
     private final AccessLog accessLog;
-    private final ProxySettings proxySettings;
     private final ChannelGroup clients;
     private final AtomicInteger open = new AtomicInteger();
     private final int maxConnections;
     private final boolean pauseWhenFull;
     private final ResponseCache cache;
     private final BackgroundRefresh refresh;
-    private final ScoringSetup.Scoring scoring;
+    private final Supplier<ScoringSetup.Scoring> scoring;
+    private final Supplier<ProxySettings> settings;
 
-    ProxyChannelInitializer(PiblConfig config, AccessLog accessLog, ProxySettings proxySettings, ChannelGroup clients,
-            ResponseCache cache, BackgroundRefresh refresh, ScoringSetup.Scoring scoring) {
+    /**
+     * @param live the generation in force: a new connection takes its timeouts and limits from it,
+     *             and the scoring and proxy stages read it again for each request
+     */
+    ProxyChannelInitializer(Supplier<Generation> live, AccessLog accessLog, ChannelGroup clients,
+            ResponseCache cache, BackgroundRefresh refresh) {
+        this.live = requireNonNull(live, "live");
+        this.scoring = () -> live.get().scoring;
+        this.settings = () -> live.get().settings;
         this.cache = cache;
-        this.scoring = scoring;
         this.refresh = refresh;
-        this.config = requireNonNull(config, "config");
         this.accessLog = requireNonNull(accessLog, "accessLog");
-        this.proxySettings = requireNonNull(proxySettings, "proxySettings");
         this.clients = requireNonNull(clients, "clients");
-        this.maxConnections = config.server().maxConnections();
-        this.pauseWhenFull = config.server().overload() == ServerConfig.Overload.PAUSE;
+        // server.* needs a restart to change: read once.
+        ServerConfig server = live.get().config.server();
+        this.maxConnections = server.maxConnections();
+        this.pauseWhenFull = server.overload() == ServerConfig.Overload.PAUSE;
     }
 
     @Override
@@ -67,14 +75,15 @@ final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
             return;
         }
         clients.add(ch);
+        PiblConfig config = live.get().config;
         ChannelPipeline p = ch.pipeline();
         ClientTimeoutHandler timeouts = new ClientTimeoutHandler(config.timeouts().idle(), config.timeouts().clientHeader());
         addByteWatcher(p, timeouts);
         addHeadScanner(p);
-        addHttpCodec(p);
+        addHttpCodec(p, config.server().limits());
         addAccessLog(p);
         addClientTimeouts(p, timeouts);
-        addFramingGuard(p);
+        addFramingGuard(p, config.server().limits());
         addScoring(p);
         addCacheHandlers(p);
         addProxyHandler(p);
@@ -137,10 +146,10 @@ final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
         p.addLast(HandlerNames.HEAD_SCANNER, new RequestHeadScanner());
     }
 
-    private void addHttpCodec(ChannelPipeline p) {
+    private void addHttpCodec(ChannelPipeline p, LimitsConfig limits) {
         p.addLast(HandlerNames.HTTP_CODEC, new HttpServerCodec(new HttpDecoderConfig()
-                .setMaxInitialLineLength(config.server().limits().maxRequestLine())
-                .setMaxHeaderSize(config.server().limits().maxHeaderSize())
+                .setMaxInitialLineLength(limits.maxRequestLine())
+                .setMaxHeaderSize(limits.maxHeaderSize())
                 .setMaxChunkSize(64 * 1024)));
     }
 
@@ -152,19 +161,18 @@ final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
         p.addLast(HandlerNames.CLIENT_TIMEOUTS, timeouts);
     }
 
-    private void addFramingGuard(ChannelPipeline p) {
-        p.addLast(HandlerNames.FRAMING_GUARD, new FramingGuard(config.server().limits()));
+    private void addFramingGuard(ChannelPipeline p, LimitsConfig limits) {
+        p.addLast(HandlerNames.FRAMING_GUARD, new FramingGuard(limits));
     }
 
     /**
      * Score-based balancing decides each request's tier here: after the guard, so only well-framed
      * requests count towards a client's behaviour, and before the cache, which must know a client
-     * is denied or cache-only before it answers. Absent unless {@code balancing.policy} is score.
+     * is denied or cache-only before it answers. Always there, since a reload may turn score
+     * balancing on or off; while the policy is not score it passes every message straight on.
      */
     private void addScoring(ChannelPipeline p) {
-        if (scoring != null) {
-            p.addLast(HandlerNames.SCORING, new ScoringHandler(scoring.service(), scoring.keys()));
-        }
+        p.addLast(HandlerNames.SCORING, new ScoringHandler(scoring));
     }
 
     /**
@@ -178,6 +186,6 @@ final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
     }
 
     private void addProxyHandler(ChannelPipeline p) {
-        p.addLast(HandlerNames.PROXY, new ProxyHandler(proxySettings));
+        p.addLast(HandlerNames.PROXY, new ProxyHandler(settings));
     }
 }

@@ -2,23 +2,16 @@ package dev.pibl.server;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.pibl.balance.Backend;
-import dev.pibl.balance.HealthRegistry;
-import dev.pibl.balance.LoadBalancer;
-import dev.pibl.balance.RetryBudget;
-import dev.pibl.balance.TierPools;
-import dev.pibl.config.BackendConfig;
-import dev.pibl.config.PiblConfig;
-import dev.pibl.config.TrustedProxies;
 import dev.pibl.admin.AdminServer;
 import dev.pibl.cache.BackgroundRefresh;
 import dev.pibl.cache.ResponseCache;
+import dev.pibl.config.ConfigException;
+import dev.pibl.config.PiblConfig;
 import dev.pibl.logging.AccessLog;
 import dev.pibl.scoring.ScoringService;
 import dev.pibl.upstream.HealthChecker;
 import dev.pibl.upstream.ProxyHandler;
 import dev.pibl.upstream.ProxySettings;
-import dev.pibl.upstream.UpstreamPools;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -29,14 +22,15 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.time.Clock;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,45 +40,43 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #start} binds and returns once the port accepts connections; {@link #stop} drains:
  * it stops accepting, lets in-flight exchanges finish (closing each connection after its current
  * response, and idle keep-alive connections at once) for up to {@code timeouts.drain}, then cuts
- * what is left and releases every thread. Both are called from a plain thread (main, a shutdown
- * hook, a test), never from an event loop.
+ * what is left and releases every thread. {@link #reload} puts a new configuration to work
+ * without dropping anything: it builds a new {@link Generation} beside the running one and
+ * publishes it in one step; each exchange reads the generation in force when it starts. All
+ * three are called from a plain thread (main, a signal handler, the admin executor, a test),
+ * never from an event loop.
  */
 public final class ProxyServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxyServer.class);
 
-    private volatile PiblConfig config;
     private final EventLoopGroup group;
+    private final int eventLoops;
     private final ChannelGroup clients;
-    private final UpstreamPools pools;
     private final Channel listener;
     private final Transport transport;
-    private final HealthChecker healthChecker;
     private final ResponseCache cache;
     private final ExecutorService cacheIo;
-    private final AdminServer admin;
-    private final ScoringService scoring;
+    private final AccessLog accessLog;
+    private final AtomicReference<Generation> live;
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final Object reloadLock = new Object();
     private final List<ReloadListener> reloadListeners = new CopyOnWriteArrayList<>();
+    private volatile AdminServer admin;
     private volatile ConfigSource configSource;
-    private volatile ProxySettings settings;
 
-    private ProxyServer(PiblConfig config, EventLoopGroup group, ChannelGroup clients, UpstreamPools pools,
-            Channel listener, Transport transport, HealthChecker healthChecker, ResponseCache cache,
-            ExecutorService cacheIo, AdminServer admin, ScoringService scoring, ProxySettings settings) {
-        this.settings = settings;
-        this.scoring = scoring;
-        this.healthChecker = healthChecker;
-        this.cache = cache;
-        this.cacheIo = cacheIo;
-        this.admin = admin;
-        this.config = config;
+    private ProxyServer(EventLoopGroup group, int eventLoops, ChannelGroup clients, Channel listener,
+            Transport transport, ResponseCache cache, ExecutorService cacheIo, AccessLog accessLog,
+            AtomicReference<Generation> live) {
         this.group = group;
+        this.eventLoops = eventLoops;
         this.clients = clients;
-        this.pools = pools;
         this.listener = listener;
         this.transport = transport;
+        this.cache = cache;
+        this.cacheIo = cacheIo;
+        this.accessLog = accessLog;
+        this.live = live;
     }
 
     /** Starts PIBL with access-log lines going to the {@code pibl.access} logger. */
@@ -112,33 +104,13 @@ public final class ProxyServer implements AutoCloseable {
         requireNonNull(config, "config");
         requireNonNull(accessLog, "accessLog");
         requireNonNull(cacheClock, "cacheClock");
-        List<Backend> backends = resolve(config.backends());
         Transport transport = Transport.current();
         int threads = config.server().effectiveIoThreads();
+        Generation first = Generation.first(config, threads, transport.socketChannelClass());
+        AtomicReference<Generation> live = new AtomicReference<>(first);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("pibl-io"),
                 transport.ioHandlerFactory());
         ChannelGroup clients = new DefaultChannelGroup("pibl-clients", GlobalEventExecutor.INSTANCE);
-        UpstreamPools pools = new UpstreamPools(backends, config.upstream(), config.timeouts(), threads,
-                transport.socketChannelClass());
-        HealthRegistry health = new HealthRegistry(backends, config.health(), System::nanoTime);
-        ScoringSetup.Scoring scoring;
-        try {
-            scoring = ScoringSetup.create(config, transport.socketChannelClass());
-        } catch (RuntimeException e) {
-            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-            throw e;
-        }
-        TierPools tierPools = scoring == null ? null
-                : new TierPools(scoring.service().tiers(), backends, health);
-        ProxySettings settings = new ProxySettings(LoadBalancer.roundRobin(backends, health), pools,
-                config.server().limits().maxBodySize(), config.timeouts().response().toNanos(),
-                config.timeouts().clientBody().toNanos(), config.timeouts().request().toNanos(),
-                config.upstream().maxTries(),
-                config.upstream().preserveHost(), health,
-                new RetryBudget(config.upstream().retryBudgetPercent(), config.upstream().minRetriesPerSecond(),
-                        System::nanoTime),
-                TrustedProxies.parse(config.server().trustedProxies()),
-                tierPools);
         ExecutorService cacheIo = null;
         ResponseCache cache = null;
         BackgroundRefresh refresh = null;
@@ -150,12 +122,11 @@ public final class ProxyServer implements AutoCloseable {
             } catch (RuntimeException e) {
                 group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
                 cacheIo.shutdown();
-                closeScoring(scoring);
+                Generation.closeScoring(first.scoring);
                 throw new IllegalStateException("cannot use cache.directory " + config.cache().directory() + ": "
                         + e.getMessage(), e);
             }
-            refresh = new BackgroundRefresh(cache, settings.balancer(), tierPools, health, transport.socketChannelClass(),
-                    config.timeouts().response(), config.upstream().preserveHost());
+            refresh = new BackgroundRefresh(cache, () -> live.get().settings, transport.socketChannelClass());
         }
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
@@ -163,8 +134,7 @@ public final class ProxyServer implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ProxyChannelInitializer(config, accessLog, settings, clients, cache, refresh,
-                        scoring));
+                .childHandler(new ProxyChannelInitializer(live::get, accessLog, clients, cache, refresh));
         String bind = config.server().bind();
         int port = config.server().port();
         Channel listener;
@@ -173,46 +143,34 @@ public final class ProxyServer implements AutoCloseable {
         } catch (Exception e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             closeCache(cache, cacheIo);
-            closeScoring(scoring);
+            Generation.closeScoring(first.scoring);
             throw new IllegalStateException("cannot listen on " + bind + ":" + port + ": " + e.getMessage(), e);
         }
-        AdminServer admin = null;
+        ProxyServer server = new ProxyServer(group, threads, clients, listener, transport, cache, cacheIo, accessLog,
+                live);
         if (config.admin().enabled()) {
             try {
-                admin = AdminServer.start(config.admin(), cache, scoring, group, transport);
+                server.admin = AdminServer.start(config.admin(), cache, () -> live.get().scoring, server::reload,
+                        group, transport);
             } catch (RuntimeException e) {
                 listener.close().syncUninterruptibly();
                 group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
                 closeCache(cache, cacheIo);
-                closeScoring(scoring);
+                Generation.closeScoring(first.scoring);
                 throw e;
             }
         }
-        HealthChecker checker = config.health().active().enabled()
-                ? HealthChecker.start(backends, config.health().active(), health, group, transport.socketChannelClass())
-                : null;
-        ProxyServer server = new ProxyServer(config, group, clients, pools, listener, transport, checker, cache,
-                cacheIo, admin, scoring == null ? null : scoring.service(), settings);
+        first.checker = server.startChecker(first);
         LOG.info("PIBL listening on {} ({} event loop{}, {}), backends {}", server.address(), threads,
-                threads == 1 ? "" : "s", transport.name().toLowerCase(), backends);
+                threads == 1 ? "" : "s", transport.name().toLowerCase(), first.backends);
         return server;
     }
 
-    private static List<Backend> resolve(List<BackendConfig> configured) {
-        List<Backend> backends = new ArrayList<>(configured.size());
-        for (int i = 0; i < configured.size(); i++) {
-            BackendConfig b = configured.get(i);
-            // Resolved once here, on the starting thread, so no DNS lookup ever runs on an event loop.
-            InetSocketAddress address = new InetSocketAddress(b.host(), b.port());
-            if (address.isUnresolved()) {
-                throw new IllegalStateException("backends[" + i + "].url: " + b.url()
-                        + " (expected: a host that resolves; " + b.host() + " does not)");
-            }
-            String hostHeader = (b.host().indexOf(':') >= 0 ? "[" + b.host() + "]" : b.host())
-                    + (b.port() == 80 ? "" : ":" + b.port());
-            backends.add(new Backend(i, b.name(), address, hostHeader, b.weight()));
-        }
-        return backends;
+    private HealthChecker startChecker(Generation g) {
+        return g.config.health().active().enabled()
+                ? HealthChecker.start(g.backends, g.config.health().active(), g.health, group,
+                        transport.socketChannelClass())
+                : null;
     }
 
     /** The address the listener is bound to (with the real port when the config said 0). */
@@ -231,7 +189,8 @@ public final class ProxyServer implements AutoCloseable {
 
     /** The admin listener's address, or null when it is off. */
     public InetSocketAddress adminAddress() {
-        return admin == null ? null : admin.address();
+        AdminServer a = admin;
+        return a == null ? null : a.address();
     }
 
     /** The transport in use. */
@@ -239,17 +198,137 @@ public final class ProxyServer implements AutoCloseable {
         return transport;
     }
 
+    /** Where {@link #reload()} reads the configuration again; without one it refuses. */
+    public void setConfigSource(ConfigSource source) {
+        this.configSource = requireNonNull(source, "source");
+    }
+
+    /** Adds a listener told of every reload. */
+    public void addReloadListener(ReloadListener listener) {
+        reloadListeners.add(requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Reads the configuration again from the {@link #setConfigSource source} and applies it
+     * (SIGHUP, {@code POST /admin/reload}). Call from a plain thread, never an event loop.
+     */
+    public ReloadResult reload() {
+        return reload(null);
+    }
+
+    /**
+     * Applies {@code config} as a reload would (tests, and {@link #reload()} once it has read the
+     * source): validated and put together beside the running configuration, then published at once;
+     * refused as a whole, with the running configuration kept, when anything in it cannot be put to
+     * work. Settings only a restart can change keep their running values and are reported.
+     * Reloads never overlap: a second caller waits for the first.
+     *
+     * @param config the configuration to apply, or null to read it from the source
+     */
+    public ReloadResult reload(PiblConfig config) {
+        synchronized (reloadLock) {
+            reloadListeners.forEach(ReloadListener::reloading);
+            ReloadResult result;
+            try {
+                result = apply(config != null ? config : readSource());
+            } catch (ConfigException e) {
+                result = ReloadResult.refused(generation(), e.problems());
+            } catch (RuntimeException e) {
+                result = ReloadResult.refused(generation(), List.of(e.getMessage() == null ? e.toString() : e.getMessage()));
+            }
+            report(result);
+            for (ReloadListener l : reloadListeners) {
+                l.reloaded(result);
+            }
+            return result;
+        }
+    }
+
+    private PiblConfig readSource() throws ConfigException {
+        ConfigSource source = configSource;
+        if (source == null) {
+            throw new IllegalStateException("no configuration file to read again: this PIBL was started without one");
+        }
+        return source.load();
+    }
+
+    private ReloadResult apply(PiblConfig loaded) {
+        if (stopped.get()) {
+            return ReloadResult.refused(generation(), List.of("PIBL is shutting down"));
+        }
+        Generation old = live.get();
+        ConfigChanges changes = ConfigChanges.between(old.config, loaded);
+        List<String> changed = new ArrayList<>(changes.applied());
+        Generation next = old.next(changes.effective(), eventLoops, transport.socketChannelClass(), changed);
+        if (changed.isEmpty() && next.scoring == old.scoring) {
+            // Nothing a reload applies changed: keep the running generation, pools and all.
+            return new ReloadResult(true, old.number, List.of(), changes.restartRequired(), List.of());
+        }
+        live.set(next);
+        next.pools.handOver();
+        if (old.checker != null) {
+            old.checker.close();
+        }
+        next.checker = startChecker(next);
+        if (old.scoring != null && old.scoring != next.scoring) {
+            old.scoring.service().close();
+        }
+        return new ReloadResult(true, next.number, changed, changes.restartRequired(), List.of());
+    }
+
+    private static void report(ReloadResult r) {
+        if (!r.applied()) {
+            LOG.warn("reload refused, the running configuration (generation {}) stays: {}", r.generation(),
+                    String.join("; ", r.problems()));
+            return;
+        }
+        if (r.changed().isEmpty()) {
+            LOG.info("reload: nothing to change (generation {} stays)", r.generation());
+        } else {
+            LOG.info("reload applied: generation {}: {}", r.generation(), String.join("; ", r.changed()));
+        }
+        if (!r.restartRequired().isEmpty()) {
+            LOG.warn("reload: these changes need a restart and keep their running values until then: {}",
+                    String.join(", ", r.restartRequired()));
+        }
+    }
+
+    /** The settings the proxy stage uses now (they change on reload). */
+    public ProxySettings settings() {
+        return live.get().settings;
+    }
+
+    /** The configuration in force now: the file's as of the last applied reload, less restart-only changes. */
+    public PiblConfig config() {
+        return live.get().config;
+    }
+
+    /** The configuration generation in force: 1 at start, one more per reload that changed something. */
+    public int generation() {
+        return live.get().number;
+    }
+
+    /** Score-based balancing's service, or null unless {@code balancing.policy} is score. */
+    public ScoringService scoring() {
+        ScoringSetup.Scoring s = live.get().scoring;
+        return s == null ? null : s.service();
+    }
+
     /** Drains and stops; returns when every thread is released. Idempotent. */
     public void stop() {
         if (!stopped.compareAndSet(false, true)) {
             return;
         }
-        long drainNanos = config.timeouts().drain().toNanos();
+        Generation g;
+        synchronized (reloadLock) { // a reload under way finishes first; later ones are refused
+            g = live.get();
+        }
+        long drainNanos = g.config.timeouts().drain().toNanos();
         LOG.info("PIBL draining: {} client connection(s), up to {} ms", clients.size(),
                 TimeUnit.NANOSECONDS.toMillis(drainNanos));
         listener.close().syncUninterruptibly();
-        if (healthChecker != null) {
-            healthChecker.close();
+        if (g.checker != null) {
+            g.checker.close();
         }
         for (Channel ch : clients) {
             ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(ProxyHandler.DRAIN));
@@ -267,13 +346,12 @@ public final class ProxyServer implements AutoCloseable {
             LOG.warn("PIBL drain timeout: cutting {} connection(s)", clients.size());
             clients.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
-        if (admin != null) {
-            admin.close();
+        AdminServer a = admin;
+        if (a != null) {
+            a.close();
         }
-        pools.close();
-        if (scoring != null) {
-            scoring.close();
-        }
+        g.pools.close();
+        Generation.closeScoring(g.scoring);
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
         closeCache(cache, cacheIo);
         LOG.info("PIBL stopped");
@@ -282,54 +360,6 @@ public final class ProxyServer implements AutoCloseable {
     @Override
     public void close() {
         stop();
-    }
-
-    private static void closeScoring(ScoringSetup.Scoring scoring) {
-        if (scoring != null) {
-            scoring.service().close();
-        }
-    }
-
-    /** Where {@link #reload()} reads the configuration again; without one it refuses. */
-    public void setConfigSource(ConfigSource source) {
-        this.configSource = requireNonNull(source, "source");
-    }
-
-    /** Adds a listener told of every reload. */
-    public void addReloadListener(ReloadListener listener) {
-        reloadListeners.add(requireNonNull(listener, "listener"));
-    }
-
-    /**
-     * Reads the configuration again from the {@link #setConfigSource source} and applies it (SIGHUP,
-     * {@code POST /admin/reload}). Call from a plain thread, never an event loop.
-     */
-    public ReloadResult reload() {
-        synchronized (reloadLock) {
-            for (ReloadListener l : reloadListeners) {
-                l.reloading();
-            }
-            ReloadResult result = ReloadResult.refused(1, List.of("reload is not implemented yet"));
-            for (ReloadListener l : reloadListeners) {
-                l.reloaded(result);
-            }
-            return result;
-        }
-    }
-
-    /** The settings the proxy stage uses now (they change on reload). */
-    public ProxySettings settings() {
-        return settings;
-    }
-
-    /** The configuration in force now (it changes on reload). */
-    public PiblConfig config() {
-        return config;
-    }
-
-    /** Score-based balancing's service, or null unless {@code balancing.policy} is score. */
-    public ScoringService scoring() {
-        return scoring;
     }
 
     /** Finishes the cache's pending disk writes, then stops its threads. */

@@ -2,6 +2,7 @@ package dev.pibl.server;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.pibl.config.PiblConfig;
+import dev.pibl.http.ScoringHandler;
 import dev.pibl.config.ScoringConfig;
 import dev.pibl.config.ScoringConfig.ScorerConfig;
 import dev.pibl.config.ScoringConfig.TierConfig;
@@ -37,7 +38,7 @@ public final class ScoringSetup {
     }
 
     /** What score balancing runs on: the service and how the scoring stage finds each client. */
-    public record Scoring(ScoringService service, ClientKeys keys) {
+    public record Scoring(ScoringService service, ClientKeys keys) implements ScoringHandler.Source {
     }
 
     /**
@@ -81,6 +82,15 @@ public final class ScoringSetup {
      *                               host does not resolve
      */
     static Scoring create(PiblConfig config, Class<? extends SocketChannel> channelClass) {
+        return create(config, channelClass, null);
+    }
+
+    /**
+     * Like {@link #create(PiblConfig, Class)}, for a reload: with {@code tracker} non-null the new
+     * service keeps tracking clients in it (their recent behaviour is not forgotten), which is right
+     * only when {@code balancing.score.clients} did not change.
+     */
+    static Scoring create(PiblConfig config, Class<? extends SocketChannel> channelClass, ClientTracker tracker) {
         ScoringConfig score = config.balancing().score();
         if (score == null) {
             return null;
@@ -100,7 +110,9 @@ public final class ScoringSetup {
             throw e;
         }
         ScoringConfig.ClientsConfig c = score.clients();
-        ClientTracker tracker = new ClientTracker(c.maxClients(), c.idle(), new UserAgents(), Ticker.systemTicker());
+        if (tracker == null) {
+            tracker = new ClientTracker(c.maxClients(), c.idle(), new UserAgents(), Ticker.systemTicker());
+        }
         ClientKeys keys = new ClientKeys(TrustedProxies.parse(config.server().trustedProxies()), c.ipv4Prefix(),
                 c.ipv6Prefix(), c.header() == ScoringConfig.ClientHeader.FORWARDED
                         ? ClientKeys.Header.FORWARDED

@@ -39,16 +39,18 @@ final class ConnectionPool {
 
     private final Backend backend;
     private final EventLoop loop;
-    private final Bootstrap bootstrap;
     private final Ticker ticker;
-    private final int maxConnections;
-    private final int maxPending;
-    private final long pendingTimeoutNanos;
-    private final long idleTimeoutNanos;
+    private Bootstrap bootstrap;
+    private int maxConnections;
+    private int maxPending;
+    private long pendingTimeoutNanos;
+    private long idleTimeoutNanos;
     private final ArrayDeque<Channel> idle = new ArrayDeque<>();
     private final ArrayDeque<Pending> waiters = new ArrayDeque<>();
     private int open;
     private boolean closed;
+    /** Its backend left the configuration: serves the exchanges still routed to it, keeps nothing idle. */
+    private boolean retiring;
 
     ConnectionPool(Backend backend, EventLoop loop, Bootstrap bootstrap, int maxConnections, int maxPending,
             long pendingTimeoutNanos, long idleTimeoutNanos) {
@@ -60,6 +62,36 @@ final class ConnectionPool {
         this.maxPending = maxPending;
         this.pendingTimeoutNanos = pendingTimeoutNanos;
         this.idleTimeoutNanos = idleTimeoutNanos;
+    }
+
+    /** The backend this pool connects to. */
+    Backend backend() {
+        return backend;
+    }
+
+    /**
+     * A reload changed the pool's limits or timeouts: they apply from now on (a lower limit lets
+     * the connections beyond it finish and close).
+     */
+    void update(Bootstrap bootstrap, int maxConnections, int maxPending, long pendingTimeoutNanos,
+            long idleTimeoutNanos) {
+        this.bootstrap = bootstrap;
+        this.maxConnections = maxConnections;
+        this.maxPending = maxPending;
+        this.pendingTimeoutNanos = pendingTimeoutNanos;
+        this.idleTimeoutNanos = idleTimeoutNanos;
+    }
+
+    /**
+     * The backend was removed by a reload: idle connections close now, lent ones when their
+     * exchange ends. Exchanges routed to it before the reload (a retry, a waiter) are still served.
+     */
+    void retire() {
+        retiring = true;
+        Channel ch;
+        while ((ch = idle.pollFirst()) != null) {
+            ch.close();
+        }
     }
 
     /**
@@ -113,6 +145,10 @@ final class ConnectionPool {
                 p.waiter.acquired(ch, true);
                 return;
             }
+        }
+        if (retiring) {
+            ch.close();
+            return;
         }
         ch.pipeline().get(UpstreamHandler.class).idleSinceNanos = ticker.nanoTime();
         idle.addLast(ch);

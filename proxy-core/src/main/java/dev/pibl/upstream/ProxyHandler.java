@@ -38,9 +38,11 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Ticker;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,7 +84,12 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxyHandler.class);
 
-    private final ProxySettings settings;
+    private final Supplier<ProxySettings> live;
+    /**
+     * The settings of the exchange under way (or the last one): read from {@link #live} when an
+     * exchange starts, so a reload applies from the next exchange and never changes one midway.
+     */
+    private ProxySettings settings;
     private final ArrayDeque<Object> pending = new ArrayDeque<>(4);
     private ChannelHandlerContext ctx;
     private UpstreamPools.LoopPools pools;
@@ -95,6 +102,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private String clientIp = "-";
     /** The peer is a trusted proxy: its forwarding headers are kept and extended, not replaced. */
     private boolean peerTrusted;
+    private InetAddress peer;
     private Exchange ex;
     private boolean draining;
     /** No further request will be served: the connection is closing. */
@@ -104,15 +112,21 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     /** Inside a client read batch: upstream writes are flushed once, at read-complete. */
     private boolean inClientRead;
 
+    /** With settings that never change. */
     public ProxyHandler(ProxySettings settings) {
-        this.settings = requireNonNull(settings, "settings");
+        this(() -> settings);
+        requireNonNull(settings, "settings");
+    }
+
+    /** With the settings in force, read at the start of each exchange (they change on reload). */
+    public ProxyHandler(Supplier<ProxySettings> live) {
+        this.live = requireNonNull(live, "live");
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.ticker = ctx.executor().ticker();
-        this.pools = settings.pools().forLoop(ctx.channel().eventLoop());
         this.accessLog = ctx.pipeline().get(AccessLogHandler.class);
         this.readGate = ReadGate.of(ctx.channel());
         this.responseDeadline = new Deadline(ctx.executor(), this::responseTimedOut);
@@ -121,10 +135,25 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         SocketAddress remote = ctx.channel().remoteAddress();
         if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
             clientIp = inet.getAddress().getHostAddress();
-            // Once per connection; with no trusted proxies configured (the default) not even that.
-            TrustedProxies trusted = settings.trustedProxies();
-            peerTrusted = !trusted.isEmpty() && trusted.trusts(inet.getAddress());
+            peer = inet.getAddress();
         }
+        useSettings(live.get());
+    }
+
+    /**
+     * Takes up {@code current}, if it is not the settings in use already: the event loop's pools
+     * of that generation, and whether the peer is a trusted proxy. On the event loop, between
+     * exchanges.
+     */
+    private void useSettings(ProxySettings current) {
+        if (current == settings) {
+            return;
+        }
+        settings = current;
+        pools = current.pools().forLoop(ctx.channel().eventLoop());
+        // Once per connection and reload; with no trusted proxies configured (the default) not even that.
+        TrustedProxies trusted = current.trustedProxies();
+        peerTrusted = peer != null && !trusted.isEmpty() && trusted.trusts(peer);
     }
 
     // ---------------------------------------------------------------- client side
@@ -256,6 +285,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     // ---------------------------------------------------------------- request path
 
     private void startExchange(HttpRequest request) {
+        useSettings(live.get());
         Exchange e = new Exchange(request);
         ex = e;
         HttpHeaders headers = request.headers();
@@ -276,8 +306,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
         e.upstreamStartNanos = ticker.nanoTime();
         Decision decision = ScoredRequest.decisionOf(request);
-        if (decision != null && settings.tierPools() != null) {
-            e.tier = decision.tier();
+        Tier tier = decision == null || settings.tierPools() == null ? null : settings.tierPools().current(decision.tier());
+        if (tier != null) {
+            e.tier = tier;
             if (e.tier.action() != TierAction.ROUTE) {
                 refuse(e, e.tier);
                 return;

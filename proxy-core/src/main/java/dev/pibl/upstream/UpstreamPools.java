@@ -13,18 +13,26 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * All backend connection pools: one {@link ConnectionPool} per event loop per backend, so an
  * inbound connection always borrows an upstream connection that lives on its own event loop.
  *
- * <p>{@link #forLoop} is called once per client connection (from its event loop) and the result
- * cached by the connection; everything after that is confined to the event loop. {@link #close}
- * may be called from any thread.
+ * <p>A reload makes a new generation with {@link #next}: each event loop's pools move over to it
+ * the first time that loop asks for them (or when {@link #handOver} gets there first). A backend
+ * the new configuration still has keeps its pool, idle connections included; one it dropped has
+ * its pool retired: idle connections close at once, lent ones when their exchange ends.
+ *
+ * <p>{@link #forLoop} is called from the event loop it names, by the proxy stage at the start of
+ * an exchange; everything after that is confined to the event loop. {@link #next},
+ * {@link #handOver} and {@link #close} may be called from any thread.
  */
 public final class UpstreamPools {
 
@@ -40,6 +48,8 @@ public final class UpstreamPools {
     private final long idleTimeoutNanos;
     private final int connectTimeoutMillis;
     private final ConcurrentHashMap<EventLoop, LoopPools> loops = new ConcurrentHashMap<>();
+    /** The generation this one replaced, until every event loop's pools have moved over. */
+    private volatile UpstreamPools previous;
     private volatile boolean closed;
 
     /**
@@ -48,6 +58,11 @@ public final class UpstreamPools {
      */
     public UpstreamPools(List<Backend> backends, UpstreamConfig upstream, TimeoutsConfig timeouts, int eventLoops,
             Class<? extends Channel> channelClass) {
+        this(backends, upstream, timeouts, eventLoops, channelClass, null);
+    }
+
+    private UpstreamPools(List<Backend> backends, UpstreamConfig upstream, TimeoutsConfig timeouts, int eventLoops,
+            Class<? extends Channel> channelClass, UpstreamPools previous) {
         this.backends = List.copyOf(requireNonNull(backends, "backends"));
         this.channelClass = requireNonNull(channelClass, "channelClass");
         this.maxConnectionsPerLoop = Math.max(1, (upstream.maxConnections() + eventLoops - 1) / eventLoops);
@@ -55,35 +70,90 @@ public final class UpstreamPools {
         this.pendingTimeoutNanos = upstream.pendingTimeout().toNanos();
         this.idleTimeoutNanos = timeouts.upstreamIdle().toNanos();
         this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, timeouts.connect().toMillis());
+        this.previous = previous;
+    }
+
+    /**
+     * The generation that replaces this one on a reload, for {@code backends} with the reloaded
+     * limits and timeouts. Nothing moves until an event loop asks for its pools or {@link #handOver}
+     * runs; until then this generation goes on serving whoever still uses it.
+     */
+    public UpstreamPools next(List<Backend> backends, UpstreamConfig upstream, TimeoutsConfig timeouts, int eventLoops) {
+        return new UpstreamPools(backends, upstream, timeouts, eventLoops, channelClass, this);
+    }
+
+    /**
+     * Moves every event loop's pools over to this generation now, rather than at each loop's next
+     * exchange, so that connections to removed backends close without waiting for traffic. Returns
+     * at once; the moves run on the event loops.
+     */
+    public void handOver() {
+        UpstreamPools from = previous;
+        if (from == null) {
+            return;
+        }
+        Set<EventLoop> older = from.loopsUpTheChain();
+        AtomicInteger left = new AtomicInteger(older.size() + 1);
+        Runnable done = () -> {
+            if (left.decrementAndGet() == 0 && previous == from) {
+                previous = null; // every loop has moved: the old generations can go
+            }
+        };
+        for (EventLoop loop : older) {
+            if (loop.isShuttingDown()) {
+                done.run();
+                continue;
+            }
+            loop.execute(() -> {
+                forLoop(loop);
+                done.run();
+            });
+        }
+        done.run();
+    }
+
+    private Set<EventLoop> loopsUpTheChain() {
+        Set<EventLoop> all = new HashSet<>(loops.keySet());
+        UpstreamPools p = previous;
+        if (p != null) {
+            all.addAll(p.loopsUpTheChain());
+        }
+        return all;
     }
 
     /** The pools of {@code loop}; call on that loop. */
     LoopPools forLoop(EventLoop loop) {
-        return loops.computeIfAbsent(loop, this::newLoopPools);
+        LoopPools lp = loops.get(loop);
+        return lp != null ? lp : loops.computeIfAbsent(loop, this::newLoopPools);
+    }
+
+    /** Gives up this loop's pools to the next generation (and those of older ones, never moved). */
+    private LoopPools takeOver(EventLoop loop) {
+        LoopPools lp = loops.remove(loop);
+        UpstreamPools p = previous;
+        if (lp == null && p != null) {
+            lp = p.takeOver(loop);
+        }
+        return lp;
     }
 
     private LoopPools newLoopPools(EventLoop loop) {
+        UpstreamPools p = previous;
+        LoopPools old = p == null ? null : p.takeOver(loop);
         ConnectionPool[] pools = new ConnectionPool[backends.size()];
         for (Backend b : backends) {
-            Bootstrap bootstrap = new Bootstrap()
-                    .group(loop)
-                    .channel(channelClass)
-                    .option(ChannelOption.TCP_NODELAY, true)
-                    .option(ChannelOption.SO_KEEPALIVE, true)
-                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
-                    .handler(new ChannelInitializer<Channel>() {
-                        @Override
-                        protected void initChannel(Channel ch) {
-                            ch.pipeline()
-                                    .addLast(CODEC, new HttpClientCodec(new HttpDecoderConfig()
-                                            .setMaxInitialLineLength(16 * 1024)
-                                            .setMaxHeaderSize(64 * 1024)
-                                            .setMaxChunkSize(64 * 1024), false, false))
-                                    .addLast(RELAY, new UpstreamHandler());
-                        }
-                    });
-            pools[b.index()] = new ConnectionPool(b, loop, bootstrap, maxConnectionsPerLoop, maxPending,
-                    pendingTimeoutNanos, idleTimeoutNanos);
+            Bootstrap bootstrap = bootstrap(loop);
+            ConnectionPool kept = old == null ? null : old.keep(b);
+            if (kept != null) {
+                kept.update(bootstrap, maxConnectionsPerLoop, maxPending, pendingTimeoutNanos, idleTimeoutNanos);
+                pools[b.index()] = kept;
+            } else {
+                pools[b.index()] = new ConnectionPool(b, loop, bootstrap, maxConnectionsPerLoop, maxPending,
+                        pendingTimeoutNanos, idleTimeoutNanos);
+            }
+        }
+        if (old != null) {
+            old.retireUnkept();
         }
         LoopPools lp = new LoopPools(pools);
         long sweep = Math.max(TimeUnit.MILLISECONDS.toNanos(100), Math.min(idleTimeoutNanos / 2, TimeUnit.SECONDS.toNanos(1)));
@@ -94,12 +164,37 @@ public final class UpstreamPools {
         return lp;
     }
 
+    private Bootstrap bootstrap(EventLoop loop) {
+        return new Bootstrap()
+                .group(loop)
+                .channel(channelClass)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline()
+                                .addLast(CODEC, new HttpClientCodec(new HttpDecoderConfig()
+                                        .setMaxInitialLineLength(16 * 1024)
+                                        .setMaxHeaderSize(64 * 1024)
+                                        .setMaxChunkSize(64 * 1024), false, false))
+                                .addLast(RELAY, new UpstreamHandler());
+                    }
+                });
+    }
+
     /**
-     * Closes every pool: idle connections now, lent ones when their exchange ends. Waits (bounded)
-     * until each event loop has done so.
+     * Closes every pool, this generation's and any older one's not yet moved over: idle
+     * connections now, lent ones when their exchange ends. Waits (bounded) until each event loop
+     * has done so.
      */
     public void close() {
         closed = true;
+        UpstreamPools p = previous;
+        if (p != null) {
+            p.close();
+        }
         CountDownLatch done = new CountDownLatch(loops.size());
         loops.forEach((loop, lp) -> {
             if (loop.isShuttingDown()) {
@@ -121,14 +216,39 @@ public final class UpstreamPools {
     /** The pools of one event loop, indexed by backend. Confined to that loop. */
     static final class LoopPools {
         private final ConnectionPool[] pools;
+        private final boolean[] kept;
         ScheduledFuture<?> sweeper;
 
         LoopPools(ConnectionPool[] pools) {
             this.pools = pools;
+            this.kept = new boolean[pools.length];
         }
 
         ConnectionPool pool(Backend backend) {
             return pools[backend.index()];
+        }
+
+        /** The pool of a backend the next generation still has, which then owns it; null if none. */
+        ConnectionPool keep(Backend target) {
+            for (int i = 0; i < pools.length; i++) {
+                if (!kept[i] && pools[i].backend().sameTarget(target)) {
+                    kept[i] = true;
+                    return pools[i];
+                }
+            }
+            return null;
+        }
+
+        /** After {@link #keep}: the pools nobody kept are retired, and sweeping moves to the new owner. */
+        void retireUnkept() {
+            if (sweeper != null) {
+                sweeper.cancel(false);
+            }
+            for (int i = 0; i < pools.length; i++) {
+                if (!kept[i]) {
+                    pools[i].retire();
+                }
+            }
         }
 
         void evictIdle() {
