@@ -11,9 +11,11 @@ import dev.pibl.config.ScoringConfig;
 import dev.pibl.config.ServerConfig;
 import dev.pibl.testing.LoopbackClient;
 import dev.pibl.testing.RawHttp;
+import dev.pibl.testing.ScoreConfigs;
 import dev.pibl.testing.TestBackend;
 import dev.pibl.testing.TestProxy;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Reloading the configuration over real sockets: what changes for the next request on a
@@ -162,6 +165,30 @@ class ReloadTest {
 
             assertThat(flooder.get("/").status()).isEqualTo(200);
             assertThat(proxy.server().scoring()).isNull();
+        }
+    }
+
+    @Test
+    void aModelFileRetrainedInPlaceIsLoadedByAReloadAndClientsAreScoredByIt(@TempDir Path dir) throws Exception {
+        Path model = dir.resolve("model.json");
+        String handset = Files.readString(ScoreConfigs.DEFAULT_MODEL);
+        Files.writeString(model, handset);
+        BalancingConfig scored = withModel(builtin(route("all", 0, 1, "main")), model);
+        try (TestBackend main = TestBackend.start("main");
+                TestProxy proxy = TestProxy.builder().backend(main).balancing(scored).start();
+                LoopbackClient client = new LoopbackClient("127.0.0.4", proxy.port(), "Mozilla/5.0")) {
+            client.get("/");
+            assertThat(proxy.server().scoring().scorer().version()).isEqualTo("behaviour-handset-1");
+            Files.writeString(model, handset.replace("behaviour-handset-1", "behaviour-retrained-2"));
+
+            ReloadResult r = proxy.server().reload(TestProxy.builder().backend(main).balancing(scored).config());
+
+            assertThat(r.changed()).containsExactly("balancing.score.model: the model file changed");
+            assertThat(proxy.server().scoring().scorer().version()).isEqualTo("behaviour-retrained-2");
+            assertThat(proxy.server().scoring().clients().find("127.0.0.4").requests())
+                    .as("the client's behaviour so far is kept").isEqualTo(1);
+            client.get("/");
+            assertThat(proxy.awaitAccessLog(2).get(1)).contains("model=behaviour-retrained-2");
         }
     }
 
