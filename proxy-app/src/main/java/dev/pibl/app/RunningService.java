@@ -83,7 +83,7 @@ final class RunningService implements ReloadListener, AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("reload failed", e);
             if (reloadAnnounced.compareAndSet(true, false)) {
-                systemd.reloaded("reload failed (" + e + "); " + status());
+                systemd.reloaded("reload failed (" + e + "); " + counts());
             }
         }
     }
@@ -109,7 +109,7 @@ final class RunningService implements ReloadListener, AutoCloseable {
             LOG.warn("configuration {}", outcome);
         }
         if (reloadAnnounced.compareAndSet(true, false)) {
-            systemd.reloaded("reload " + outcome + "; " + status());
+            systemd.reloaded("reload " + outcome + "; " + counts());
         }
     }
 
@@ -133,8 +133,11 @@ final class RunningService implements ReloadListener, AutoCloseable {
      */
     String status() {
         String refusal = lastRefusal;
-        return (draining ? "draining: " : "") + server.statusLine() + ", config generation " + generation
-                + (refusal == null ? "" : "; last reload refused: " + refusal);
+        return (draining ? "draining: " : "") + counts() + (refusal == null ? "" : "; last reload refused: " + refusal);
+    }
+
+    private String counts() {
+        return server.statusLine() + ", config generation " + generation;
     }
 
     /**
