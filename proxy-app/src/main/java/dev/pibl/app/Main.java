@@ -6,6 +6,7 @@ import dev.pibl.app.simulate.SimulateCommand;
 import dev.pibl.config.ConfigException;
 import dev.pibl.config.ConfigLoader;
 import dev.pibl.config.PiblConfig;
+import dev.pibl.server.ConfigSource;
 import dev.pibl.server.ProxyServer;
 import dev.pibl.server.ScoringSetup;
 import java.io.PrintWriter;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,7 +25,7 @@ import picocli.CommandLine.Spec;
  * The {@code pibl} command: runs the proxy, checks a config ({@code --check}, like {@code nginx -t}),
  * runs the demo ({@code pibl demo}), drives a PIBL with labelled simulated clients
  * ({@code pibl simulate}) or fits a behaviour model to what PIBL exported ({@code pibl train}). Runs on the main thread, which after start-up only waits
- * for SIGTERM or SIGINT and then drains the server.
+ * for SIGTERM or SIGINT and then drains the server; SIGHUP reloads the configuration meanwhile.
  */
 @Command(name = "pibl", mixinStandardHelpOptions = true, version = "pibl 0.1.0",
         description = "PIBL: HTTP/1.1 reverse proxy and load balancer.",
@@ -71,7 +73,7 @@ public final class Main implements Callable<Integer> {
             spec.commandLine().getOut().println("pibl: configuration " + configPath() + " is valid");
             return 0;
         }
-        return serve(loaded, null);
+        return serve(loaded, configSource(), null);
     }
 
     /** The config with CLI overrides applied, or null after printing every problem. */
@@ -79,12 +81,7 @@ public final class Main implements Callable<Integer> {
         Path path = configPath();
         List<String> problems;
         try {
-            PiblConfig config = ConfigLoader.applyOverrides(ConfigLoader.load(path), port, ttl);
-            // What the loader cannot see: whether the files the config names (model files) load.
-            problems = ScoringSetup.check(config);
-            if (problems.isEmpty()) {
-                return config;
-            }
+            return configSource().load();
         } catch (ConfigException e) {
             problems = e.problems();
         }
@@ -96,6 +93,25 @@ public final class Main implements Callable<Integer> {
         return null;
     }
 
+    /**
+     * Reads the config as start-up did, from the same file with the same command-line overrides:
+     * what {@code pibl --check} validates, what PIBL starts with and what a reload reads again.
+     */
+    ConfigSource configSource() {
+        Path path = configPath();
+        Integer portOverride = port;
+        String ttlOverride = ttl;
+        return () -> {
+            PiblConfig config = ConfigLoader.applyOverrides(ConfigLoader.load(path), portOverride, ttlOverride);
+            // What the loader cannot see: whether the files the config names (model files) load.
+            List<String> problems = ScoringSetup.check(config);
+            if (!problems.isEmpty()) {
+                throw new ConfigException(problems);
+            }
+            return config;
+        };
+    }
+
     private Path configPath() {
         if (config != null) {
             return config;
@@ -103,22 +119,42 @@ public final class Main implements Callable<Integer> {
         return DEFAULT_CONFIGS.stream().filter(Files::isRegularFile).findFirst().orElse(DEFAULT_CONFIGS.get(0));
     }
 
-    /** Starts the server, waits for SIGTERM/SIGINT, drains; 0 on a clean stop. */
-    static int serve(PiblConfig config, AutoCloseable alsoStop) throws Exception {
+    /**
+     * Starts the server, tells systemd when it listens, reloads {@code source} on SIGHUP, waits for
+     * SIGTERM/SIGINT, drains; 0 on a clean stop.
+     */
+    static int serve(PiblConfig config, ConfigSource source, AutoCloseable alsoStop) throws Exception {
         LoggingSetup.apply(config.logging(),
                 config.balancing().score() == null ? null : config.balancing().score().exportFeatures());
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onTermination(stop::countDown);
+        // Handled from the start, so that a SIGHUP before PIBL listens is not the JVM's exit 129.
+        AtomicReference<RunningService> running = new AtomicReference<>();
+        Signals.onReload(() -> {
+            RunningService service = running.get();
+            if (service == null) {
+                org.slf4j.LoggerFactory.getLogger(Main.class).info("SIGHUP before PIBL listens: nothing to reload yet");
+            } else {
+                service.requestReload();
+            }
+        });
+        SystemdNotifier systemd = SystemdNotifier.fromEnvironment(System.getenv());
         ProxyServer server;
         try {
             server = ProxyServer.start(config);
         } catch (IllegalStateException e) {
             org.slf4j.LoggerFactory.getLogger(Main.class).error("pibl: {}", e.getMessage());
+            systemd.close();
             LoggingSetup.stop();
             return 1;
         }
+        server.setConfigSource(source);
+        RunningService service = RunningService.start(server, systemd);
+        running.set(service);
         stop.await();
+        service.stopping();
         server.stop();
+        systemd.close();
         if (alsoStop != null) {
             alsoStop.close();
         }
@@ -153,7 +189,7 @@ public final class Main implements Callable<Integer> {
                     .map(b -> b.name() + "@127.0.0.1:" + b.port()).toList() + "; try: curl localhost:"
                     + loaded.server().port() + "/");
             parent.spec.commandLine().getErr().flush();
-            return serve(loaded, backends::close);
+            return serve(loaded, parent.configSource(), backends::close);
         }
     }
 }

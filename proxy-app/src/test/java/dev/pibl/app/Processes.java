@@ -18,10 +18,15 @@ final class Processes {
 
     /** {@code java -cp <test classpath> dev.pibl.app.Main args...}, output to {@code out}. */
     static Process pibl(Path out, String... args) throws IOException {
+        return piblBuilder(out, args).start();
+    }
+
+    /** What {@link #pibl} starts, for a test that changes the environment first. */
+    static ProcessBuilder piblBuilder(Path out, String... args) {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
                 System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
     }
 
     static int freePort() throws IOException {

@@ -376,4 +376,25 @@ public final class ProxyServer implements AutoCloseable {
             }
         }
     }
+
+    /**
+     * One line on how the proxy is doing, for {@code systemctl status}: open client connections and
+     * how many backends may take traffic, e.g. {@code "12 client connections, 2/3 backends available"}.
+     * Reads only: counting does not claim a half-open probe as {@code HealthRegistry.tryAcquire}
+     * would. Any thread.
+     */
+    public String statusLine() {
+        ProxySettings now = settings;
+        List<Backend> backends = now.balancer().backends();
+        int available = 0;
+        for (Backend b : backends) {
+            dev.pibl.balance.BackendHealth h = now.health().of(b); // qualified: keeps this edit to one method
+            if (h.activeHealthy() && !h.ejected()) {
+                available++;
+            }
+        }
+        int connections = clients.size();
+        return connections + " client connection" + (connections == 1 ? "" : "s") + ", " + available + "/"
+                + backends.size() + " backends available";
+    }
 }
