@@ -38,7 +38,6 @@ final class RunningService implements ReloadListener, AutoCloseable {
     private final AtomicBoolean reloadWaiting = new AtomicBoolean();
     /** Set between RELOADING=1 and the READY=1 that must follow it, whatever happens in between. */
     private final AtomicBoolean reloadAnnounced = new AtomicBoolean();
-    private volatile int generation = 1;
     private volatile String lastRefusal;
     private volatile boolean draining;
 
@@ -97,7 +96,6 @@ final class RunningService implements ReloadListener, AutoCloseable {
 
     @Override
     public void reloaded(ReloadResult result) {
-        generation = result.generation();
         String outcome = describe(result);
         if (result.applied()) {
             lastRefusal = null;
@@ -137,7 +135,7 @@ final class RunningService implements ReloadListener, AutoCloseable {
     }
 
     private String counts() {
-        return server.statusLine() + ", config generation " + generation;
+        return server.statusLine();
     }
 
     /**

@@ -8,7 +8,9 @@ import dev.pibl.testing.RawHttp;
 import dev.pibl.testing.TestBackend;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +28,8 @@ class SystemdProcessTest {
     @Test
     void notifiesReadyReloadsOnSighupAndStops() throws Exception {
         try (NotifySocket systemd = NotifySocket.bind(dir.resolve("notify").toString());
-             TestBackend backend = TestBackend.start("node-a")) {
+             TestBackend backend = TestBackend.start("node-a");
+             TestBackend added = TestBackend.start("node-b")) {
             int port = freePort();
             Path config = dir.resolve("pibl.yaml");
             Files.writeString(config, String.join("\n",
@@ -49,6 +52,9 @@ class SystemdProcessTest {
                 // READY means listening: no waiting for the port from here on.
                 assertServes(port);
 
+                // The operator adds a backend to the file, then asks for a reload.
+                Files.writeString(config, Files.readString(config).replace("backends:\n",
+                        "backends:\n  - { name: node-b, url: \"" + added.url() + "\" }\n"));
                 long before = System.nanoTime() / 1000;
                 assertThat(new ProcessBuilder("kill", "-HUP", "" + pibl.pid()).start().waitFor()).isZero();
                 Map<String, String> reloading = systemd.next(m -> !statusOnly(m));
@@ -57,10 +63,18 @@ class SystemdProcessTest {
                 assertThat(Long.parseLong(reloading.get("MONOTONIC_USEC"))).isBetween(before, System.nanoTime() / 1000);
                 Map<String, String> reloaded = systemd.next(m -> !statusOnly(m));
                 assertThat(reloaded).containsKeys("READY", "STATUS").containsEntry("READY", "1");
-                assertThat(reloaded.get("STATUS")).matches("reload (applied|refused).*; \\d+ client connections?, "
-                        + "1/1 backends available, config generation \\d+.*");
+                assertThat(reloaded.get("STATUS")).matches("reload applied: generation 2, changed backends: added "
+                        + "node-b .*; \\d+ client connections?, 2/2 backends available, config generation 2");
                 assertThat(pibl.isAlive()).as("alive after SIGHUP").isTrue();
-                assertServes(port);
+                assertThat(List.of(servedBy(port), servedBy(port))).containsExactlyInAnyOrder("node-a", "node-b");
+
+                // A broken file is refused and the running configuration kept.
+                Files.writeString(config, Files.readString(config).replace("io-threads: 1", "io-threads: -1"));
+                assertThat(new ProcessBuilder("kill", "-HUP", "" + pibl.pid()).start().waitFor()).isZero();
+                assertThat(systemd.next(m -> !statusOnly(m))).containsEntry("RELOADING", "1");
+                assertThat(systemd.next(m -> !statusOnly(m)).get("STATUS"))
+                        .startsWith("reload refused, generation 2 stays in force: ").contains("server.io-threads");
+                assertThat(List.of(servedBy(port), servedBy(port))).containsExactlyInAnyOrder("node-a", "node-b");
 
                 pibl.destroy(); // SIGTERM
                 Map<String, String> stopping = systemd.next(m -> !statusOnly(m));
@@ -72,9 +86,19 @@ class SystemdProcessTest {
                 pibl.destroyForcibly();
             }
             assertThat(Files.readString(out)).contains("reloading the configuration")
-                    .containsPattern("configuration (applied|refused)");
+                    .contains("configuration applied: generation 2").contains("configuration refused");
         }
     }
+
+    /** Which backend answers a fresh request (a path never asked before, so the cache cannot answer). */
+    private static String servedBy(int port) throws Exception {
+        try (RawHttp client = new RawHttp(port)) {
+            return client.send("GET /fresh/" + FRESH.incrementAndGet() + " HTTP/1.1\r\nHost: t\r\n\r\n").read()
+                    .bodyText();
+        }
+    }
+
+    private static final AtomicInteger FRESH = new AtomicInteger();
 
     private static void assertServes(int port) throws Exception {
         try (RawHttp client = new RawHttp(port)) {

@@ -3,6 +3,8 @@ package dev.pibl.server;
 import static java.util.Objects.requireNonNull;
 
 import dev.pibl.admin.AdminServer;
+import dev.pibl.balance.Backend;
+import dev.pibl.balance.BackendHealth;
 import dev.pibl.cache.BackgroundRefresh;
 import dev.pibl.cache.ResponseCache;
 import dev.pibl.config.ConfigException;
@@ -378,23 +380,20 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     /**
-     * One line on how the proxy is doing, for {@code systemctl status}: open client connections and
-     * how many backends may take traffic, e.g. {@code "12 client connections, 2/3 backends available"}.
-     * Reads only: counting does not claim a half-open probe as {@code HealthRegistry.tryAcquire}
-     * would. Any thread.
+     * One line for systemd's status: client connections, backends available, and the configuration
+     * generation. Read without claiming anything (an ejected backend's probe stays free).
      */
     public String statusLine() {
-        ProxySettings now = settings;
-        List<Backend> backends = now.balancer().backends();
+        Generation g = live.get();
         int available = 0;
-        for (Backend b : backends) {
-            dev.pibl.balance.BackendHealth h = now.health().of(b); // qualified: keeps this edit to one method
+        for (Backend b : g.backends) {
+            BackendHealth h = g.health.of(b);
             if (h.activeHealthy() && !h.ejected()) {
                 available++;
             }
         }
         int connections = clients.size();
         return connections + " client connection" + (connections == 1 ? "" : "s") + ", " + available + "/"
-                + backends.size() + " backends available";
+                + g.backends.size() + " backends available, config generation " + g.number;
     }
 }
