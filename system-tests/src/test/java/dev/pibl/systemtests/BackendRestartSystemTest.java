@@ -26,13 +26,13 @@ class BackendRestartSystemTest {
                 Pibl pibl = Pibl.start(config(hosts))) {
             // Pool connections to both hosts on both event loops, then leave them idle.
             try (Traffic warm = Traffic.start(pibl.port(), CLIENTS, "/", 80, Duration.ofSeconds(60))) {
-                warm.awaitMore(80, Duration.ofSeconds(60));
+                warm.awaitTotal(80, Duration.ofSeconds(60));
                 assertThat(warm.stop()).allMatch(Reply::ok).extracting(Reply::backend).contains("node-1", "node-2");
             }
 
             hosts.restart("node-1"); // no traffic meanwhile: every pooled connection to it is now dead
             try (Traffic after = Traffic.start(pibl.port(), 1, "/", 40, Duration.ofSeconds(60))) {
-                after.awaitMore(40, Duration.ofSeconds(60));
+                after.awaitTotal(40, Duration.ofSeconds(60));
                 assertThat(after.stop()).as("one client after the idle restart").allMatch(Reply::ok)
                         .extracting(Reply::backend).contains("node-1", "node-2");
             }
@@ -42,7 +42,7 @@ class BackendRestartSystemTest {
                 long restartedAt = System.currentTimeMillis();
                 hosts.restart("node-2"); // under load this time
                 long answeringAt = System.currentTimeMillis();
-                load.awaitMore(50, r -> r.startMillis() >= answeringAt && "node-2".equals(r.backend()),
+                load.awaitCount(50, r -> r.startMillis() >= answeringAt && "node-2".equals(r.backend()),
                         Duration.ofSeconds(60));
                 List<Reply> replies = load.stop();
                 assertThat(replies).as("no request failed, before, during or after the restart")

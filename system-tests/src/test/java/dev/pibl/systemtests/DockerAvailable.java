@@ -25,10 +25,16 @@ final class DockerAvailable implements ExecutionCondition {
         }
         if ("required".equals(System.getenv(REQUIRED))) {
             // Enabled, so the test runs and fails on the same error rather than passing as skipped.
-            return ConditionEvaluationResult.enabled(REQUIRED + "=required but no Docker engine: " + whyNot);
+            return ConditionEvaluationResult.enabled(REQUIRED + "=required but no Docker engine at " + where() + ": "
+                    + whyNot);
         }
-        return ConditionEvaluationResult.disabled("no Docker engine (" + whyNot
+        return ConditionEvaluationResult.disabled("no Docker engine at " + where() + " (" + whyNot
                 + "); docs/testing.md says how to run the system tests");
+    }
+
+    private static String where() {
+        String host = System.getenv("DOCKER_HOST");
+        return host == null || host.isBlank() ? "unix:///var/run/docker.sock (DOCKER_HOST is not set)" : host;
     }
 
     /** Null when an engine answers, else what went wrong. */

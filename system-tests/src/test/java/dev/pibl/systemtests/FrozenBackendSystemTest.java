@@ -28,7 +28,7 @@ class FrozenBackendSystemTest {
                 HealthLog health = HealthLog.capture();
                 Pibl pibl = Pibl.start(config(hosts))) {
             try (Traffic warm = Traffic.start(pibl.port(), CLIENTS, "/", 90, Duration.ofSeconds(60))) {
-                warm.awaitMore(90, Duration.ofSeconds(60));
+                warm.awaitTotal(90, Duration.ofSeconds(60));
                 assertThat(warm.stop()).allMatch(Reply::ok).extracting(Reply::backend)
                         .contains("node-1", "node-2", "node-3");
             }
@@ -43,9 +43,9 @@ class FrozenBackendSystemTest {
             }
             assertThat(frozen).as("while node-2 was frozen, clients got answers or 504s, nothing else")
                     .allMatch(r -> r.status() == 200 || r.status() == 504);
-            List<Exchange> timedOut = pibl.exchanges().stream().filter(e -> e.status() == 504).toList();
-            assertThat(timedOut).as("504s logged").hasSize((int) frozen.stream().filter(r -> r.status() == 504).count())
-                    .hasSizeGreaterThanOrEqualTo(3)
+            int clientsTimedOut = (int) frozen.stream().filter(r -> r.status() == 504).count();
+            List<Exchange> timedOut = pibl.awaitExchanges(e -> e.status() == 504, clientsTimedOut);
+            assertThat(timedOut).as("504s logged").hasSize(clientsTimedOut).hasSizeGreaterThanOrEqualTo(3)
                     .allSatisfy(e -> {
                         assertThat(e.backend()).isEqualTo("node-2");
                         // Not before the deadline, and not long after it (the client waits 15 s).
@@ -56,7 +56,7 @@ class FrozenBackendSystemTest {
 
             // Ejected for 4 s: no request reaches node-2 and nobody waits for it.
             try (Traffic load = Traffic.start(pibl.port(), CLIENTS, "/", 150, Duration.ofSeconds(30))) {
-                load.awaitMore(150, Duration.ofSeconds(30));
+                load.awaitTotal(150, Duration.ofSeconds(30));
                 List<Reply> replies = load.stop();
                 assertThat(replies).allMatch(Reply::ok).extracting(Reply::backend).containsOnly("node-1", "node-3");
                 assertThat(replies.get(replies.size() - 1).endMillis())
@@ -67,7 +67,7 @@ class FrozenBackendSystemTest {
             hosts.unpause("node-2");
             try (Traffic load = Traffic.start(pibl.port(), CLIENTS, "/", 40_000, Duration.ofSeconds(60))) {
                 HealthLog.Line back = health.await("backend node-2 is back", Duration.ofSeconds(30));
-                load.awaitMore(30, r -> "node-2".equals(r.backend()), Duration.ofSeconds(30));
+                load.awaitCount(30, r -> "node-2".equals(r.backend()), Duration.ofSeconds(30));
                 List<Reply> replies = load.stop();
                 assertThat(replies).as("after the thaw").allMatch(Reply::ok);
                 assertThat(back.atMillis()).isGreaterThanOrEqualTo(ejected.atMillis() + 4_000);

@@ -38,13 +38,15 @@ class PartitionSystemTest {
             HealthLog.Line down = health.await("backend node-2 is down", Duration.ofSeconds(30));
             // Requests sent to node-2 before it was taken out have had their response timeout by now.
             long settled = down.atMillis() + RESPONSE_TIMEOUT_MS + 500;
-            load.awaitMore(200, r -> r.startMillis() >= settled, Duration.ofSeconds(60));
+            load.awaitCount(200, r -> r.startMillis() >= settled, Duration.ofSeconds(60));
 
             List<Reply> cut = load.startedSince(cutAt);
             assertThat(cut).as("during the partition, answers or 504s only").allMatch(r -> r.status() == 200
                     || r.status() == 504);
-            List<Exchange> timedOut = pibl.exchanges().stream().filter(e -> e.status() == 504).toList();
+            int clientsTimedOut = (int) load.replies().stream().filter(r -> r.status() == 504).count();
+            List<Exchange> timedOut = pibl.awaitExchanges(e -> e.status() == 504, clientsTimedOut);
             assertThat(timedOut).as("the 504s were requests on node-2 that waited out the response timeout")
+                    .hasSize(clientsTimedOut)
                     .allSatisfy(e -> {
                         assertThat(e.backend()).isEqualTo("node-2");
                         assertThat(e.durationMs()).isGreaterThanOrEqualTo(RESPONSE_TIMEOUT_MS);
@@ -55,7 +57,7 @@ class PartitionSystemTest {
 
             hosts.reconnect("node-2");
             HealthLog.Line up = health.await("backend node-2 is up", cutAt, Duration.ofSeconds(30));
-            load.awaitMore(30, r -> r.startMillis() >= up.atMillis() && "node-2".equals(r.backend()),
+            load.awaitCount(30, r -> r.startMillis() >= up.atMillis() && "node-2".equals(r.backend()),
                     Duration.ofSeconds(30));
             List<Reply> rejoined = load.stop().stream().filter(r -> r.startMillis() >= up.atMillis()).toList();
             assertThat(rejoined).as("after the reconnection").allMatch(Reply::ok);

@@ -22,6 +22,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+import org.awaitility.Awaitility;
 
 /**
  * PIBL in the test JVM, configured from YAML as a user would write it, in front of the backend
@@ -89,6 +91,16 @@ final class Pibl implements AutoCloseable {
     /** Every exchange logged so far, oldest first. */
     List<Exchange> exchanges() {
         return accessLog.stream().map(Exchange::parse).toList();
+    }
+
+    /**
+     * The logged exchanges that match {@code which}, once there are at least {@code count}: a line
+     * reaches the log a loop iteration after its response reached the client.
+     */
+    List<Exchange> awaitExchanges(Predicate<Exchange> which, int count) {
+        Awaitility.await(count + " access-log lines").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .until(() -> exchanges().stream().filter(which).count() >= count);
+        return exchanges().stream().filter(which).toList();
     }
 
     /** What PIBL's health registry says of {@code backend} now. */

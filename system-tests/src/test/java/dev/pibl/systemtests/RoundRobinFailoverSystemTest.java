@@ -30,7 +30,7 @@ class RoundRobinFailoverSystemTest {
                 Pibl pibl = Pibl.start(config(hosts))) {
             // Even spread while all three are up.
             try (Traffic warm = Traffic.start(pibl.port(), CLIENTS, "/", 300, Duration.ofSeconds(60))) {
-                warm.awaitMore(300, Duration.ofSeconds(60));
+                warm.awaitTotal(300, Duration.ofSeconds(60));
                 List<Reply> replies = warm.stop();
                 assertThat(replies).allMatch(Reply::ok);
                 assertThat(shares(replies)).as("shares of 300 requests").containsOnlyKeys("node-1", "node-2", "node-3")
@@ -43,7 +43,7 @@ class RoundRobinFailoverSystemTest {
                 hosts.stop("node-2");
                 HealthLog.Line down = health.await("backend node-2 is down", Duration.ofSeconds(20));
                 assertThat(pibl.health("node-2").activeHealthy()).isFalse();
-                load.awaitMore(300, Duration.ofSeconds(60));
+                load.awaitCount(300, r -> r.startMillis() >= down.atMillis(), Duration.ofSeconds(60));
 
                 List<Reply> whileGone = load.startedSince(stoppedAt);
                 assertThat(whileGone.stream().filter(r -> !r.ok()).count())
@@ -57,19 +57,22 @@ class RoundRobinFailoverSystemTest {
                 hosts.start("node-2");
                 HealthLog.Line up = health.await("backend node-2 is up", Duration.ofSeconds(20));
                 // Slow start is 6 s: in its first second node-2 may take at most 1/6 of its picks.
-                load.awaitMore(1, r -> r.startMillis() >= up.atMillis() + 7_000, Duration.ofSeconds(60));
-                load.awaitMore(300, r -> r.startMillis() >= up.atMillis() + 7_000, Duration.ofSeconds(60));
+                load.awaitCount(300, r -> r.startMillis() >= up.atMillis() + 7_000, Duration.ofSeconds(60));
                 List<Reply> afterUp = load.stop().stream().filter(r -> r.startMillis() >= up.atMillis()).toList();
                 assertThat(afterUp).allMatch(Reply::ok);
                 List<Reply> firstSecond = afterUp.stream().filter(r -> r.startMillis() < up.atMillis() + 1_000).toList();
                 List<Reply> rampedUp = afterUp.stream().filter(r -> r.startMillis() >= up.atMillis() + 7_000).toList();
                 assertThat(shares(rampedUp).get("node-2")).as("node-2's share once slow start is over")
                         .isBetween(0.25, 0.42);
+                double early = shares(firstSecond).getOrDefault("node-2", 0.0);
                 if (firstSecond.size() >= 60) { // a starved machine may send too few to judge
-                    assertThat(shares(firstSecond).getOrDefault("node-2", 0.0))
-                            .as("node-2's share in the first second of slow start (%d requests)", firstSecond.size())
-                            .isLessThan(0.15);
+                    assertThat(early).as("node-2's share in the first second of slow start (%d requests)",
+                            firstSecond.size()).isLessThan(0.15);
                 }
+                System.out.printf("[system-test] stopped node-2: %d errors in %d replies, down %d ms after the stop;"
+                        + " back: share %.3f in its first second (%d replies), %.3f after slow start%n",
+                        whileGone.stream().filter(r -> !r.ok()).count(), whileGone.size(), down.atMillis() - stoppedAt,
+                        early, firstSecond.size(), shares(rampedUp).get("node-2"));
             }
         }
     }

@@ -48,7 +48,7 @@ class ScoreRoutingSystemTest {
             assertThat(floodBackends.subList(0, moved - 1)).as("before that").containsOnly("main-1", "main-2");
             assertThat(floodBackends.subList(moved, floodBackends.size())).as("after that").containsOnly("jail");
 
-            List<Exchange> log = pibl.exchanges();
+            List<Exchange> log = pibl.awaitExchanges(e -> true, politeBackends.size() + floodBackends.size());
             assertThat(log).filteredOn(e -> e.client().equals("127.0.0.1") && "jail".equals(e.backend()))
                     .isNotEmpty().extracting(Exchange::tier).containsOnly("restricted");
             assertThat(log).filteredOn(e -> "trusted".equals(e.tier())).extracting(Exchange::backend)

@@ -89,16 +89,25 @@ final class Traffic implements AutoCloseable {
 
     /** Waits until {@code n} more replies matching {@code which} arrived than there were at the call. */
     void awaitMore(int n, Predicate<Reply> which, Duration within) {
-        long before = replies.stream().filter(which).count();
-        Awaitility.await(n + " more replies").atMost(within).pollInterval(Duration.ofMillis(20))
-                .until(() -> replies.stream().filter(which).count() >= before + n || finished());
-        if (replies.stream().filter(which).count() < before + n) {
-            throw new AssertionError("the traffic stopped (request or time bound) before " + n + " more replies came");
-        }
+        awaitCount(replies.stream().filter(which).count() + n, which, within);
     }
 
     void awaitMore(int n, Duration within) {
         awaitMore(n, r -> true, within);
+    }
+
+    /** Waits until {@code total} replies have arrived since the start. */
+    void awaitTotal(long total, Duration within) {
+        awaitCount(total, r -> true, within);
+    }
+
+    /** Waits until {@code count} replies matching {@code which} have arrived since the start. */
+    void awaitCount(long count, Predicate<Reply> which, Duration within) {
+        Awaitility.await(count + " replies").atMost(within).pollInterval(Duration.ofMillis(20))
+                .until(() -> replies.stream().filter(which).count() >= count || finished());
+        if (replies.stream().filter(which).count() < count) {
+            throw new AssertionError("the traffic stopped (request or time bound) before " + count + " replies came");
+        }
     }
 
     private boolean finished() {
