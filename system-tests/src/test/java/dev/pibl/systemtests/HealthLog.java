@@ -43,29 +43,15 @@ final class HealthLog extends AppenderBase<ILoggingEvent> implements AutoCloseab
         lines.add(new Line(event.getTimeStamp(), event.getFormattedMessage()));
     }
 
-    /** The first line containing {@code text}, waiting up to {@code within} for it. */
-    Line await(String text, Duration within) {
-        Awaitility.await("PIBL to log \"" + text + "\"").atMost(within).until(() -> find(text) != null);
-        return find(text);
-    }
-
     /** The first line containing {@code text} logged at or after {@code sinceMillis}, waiting up to {@code within}. */
     Line await(String text, long sinceMillis, Duration within) {
         Awaitility.await("PIBL to log \"" + text + "\"").atMost(within).until(() -> find(text, sinceMillis) != null);
         return find(text, sinceMillis);
     }
 
-    Line find(String text) {
-        return find(text, Long.MIN_VALUE);
-    }
-
     private Line find(String text, long sinceMillis) {
         return lines.stream().filter(l -> l.atMillis() >= sinceMillis && l.message().contains(text)).findFirst()
                 .orElse(null);
-    }
-
-    List<Line> lines() {
-        return List.copyOf(lines);
     }
 
     @Override

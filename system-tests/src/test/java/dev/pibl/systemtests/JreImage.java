@@ -33,6 +33,7 @@ final class JreImage {
     private static final String REPOSITORY = "pibl-systest/jre";
     private static final Pattern LDD_PATH = Pattern.compile("(/\\S+) \\(0x");
     private static String name;
+    private static List<Path> jdkMounts;
 
     private JreImage() {
     }
@@ -72,7 +73,14 @@ final class JreImage {
      * symbolic links lead to outside it (Debian's JDK keeps {@code lib/jvm.cfg} and its security
      * files under /etc/java-17-openjdk, so its home alone does not start).
      */
-    static List<Path> jdkMounts() {
+    static synchronized List<Path> jdkMounts() {
+        if (jdkMounts == null) {
+            jdkMounts = List.copyOf(findJdkMounts());
+        }
+        return jdkMounts;
+    }
+
+    private static List<Path> findJdkMounts() {
         Path home = javaHome();
         TreeSet<Path> outside = new TreeSet<>();
         try (Stream<Path> files = Files.walk(home)) {

@@ -35,7 +35,7 @@ class PartitionSystemTest {
 
             long cutAt = System.currentTimeMillis();
             hosts.disconnect("node-2");
-            HealthLog.Line down = health.await("backend node-2 is down", Duration.ofSeconds(30));
+            HealthLog.Line down = health.await("backend node-2 is down", cutAt, Duration.ofSeconds(30));
             // Requests sent to node-2 before it was taken out have had their response timeout by now.
             long settled = down.atMillis() + RESPONSE_TIMEOUT_MS + 500;
             load.awaitCount(200, r -> r.startMillis() >= settled, Duration.ofSeconds(60));
@@ -72,7 +72,7 @@ class PartitionSystemTest {
                 %s
                 timeouts: { connect: 500ms, response: 2s }
                 health:
-                  active: { enabled: true, path: /, interval: 1s, timeout: 800ms, rise: 2, fall: 2 }
+                  active: { enabled: true, path: /, interval: 1s, timeout: 800ms, rise: 2, fall: 3 }
                   passive: { enabled: false }
                 cache: { enabled: false }
                 logging: { format: json, stdout: false }

@@ -41,7 +41,7 @@ class RoundRobinFailoverSystemTest {
                 load.awaitMore(100, Duration.ofSeconds(30));
                 long stoppedAt = System.currentTimeMillis();
                 hosts.stop("node-2");
-                HealthLog.Line down = health.await("backend node-2 is down", Duration.ofSeconds(20));
+                HealthLog.Line down = health.await("backend node-2 is down", stoppedAt, Duration.ofSeconds(20));
                 assertThat(pibl.health("node-2").activeHealthy()).isFalse();
                 load.awaitCount(300, r -> r.startMillis() >= down.atMillis(), Duration.ofSeconds(60));
 
@@ -54,8 +54,9 @@ class RoundRobinFailoverSystemTest {
                 assertThat(afterDown).as("once node-2 is down").hasSizeGreaterThanOrEqualTo(300).allMatch(Reply::ok)
                         .extracting(Reply::backend).containsOnly("node-1", "node-3");
 
+                long startedAt = System.currentTimeMillis();
                 hosts.start("node-2");
-                HealthLog.Line up = health.await("backend node-2 is up", Duration.ofSeconds(20));
+                HealthLog.Line up = health.await("backend node-2 is up", startedAt, Duration.ofSeconds(20));
                 // Slow start is 6 s: in its first second node-2 may take at most 1/6 of its picks.
                 load.awaitCount(300, r -> r.startMillis() >= up.atMillis() + 7_000, Duration.ofSeconds(60));
                 List<Reply> afterUp = load.stop().stream().filter(r -> r.startMillis() >= up.atMillis()).toList();
@@ -88,7 +89,7 @@ class RoundRobinFailoverSystemTest {
                 %s
                 timeouts: { connect: 500ms, response: 5s }
                 health:
-                  active: { enabled: true, path: /, interval: 1s, timeout: 800ms, rise: 2, fall: 2 }
+                  active: { enabled: true, path: /, interval: 1s, timeout: 800ms, rise: 2, fall: 3 }
                   passive: { enabled: false }
                   slow-start: 6s
                 cache: { enabled: false }
