@@ -728,13 +728,18 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     private void onAcquireFailed(Exchange e, UpstreamFailure failure, Throwable cause) {
         LOG.warn("backend {} unavailable for request {}: {}{}", e.backend.name(), e.requestId,
-                failure.describe(e.backend.name()), cause == null ? "" : " (" + cause.getMessage() + ")");
+                failure.describe(e.backend.name()), cause == null ? "" : " (" + describe(cause) + ")");
         if (failure == UpstreamFailure.CONNECT_FAILED || failure == UpstreamFailure.CONNECT_TIMEOUT) {
             reportFailure(e);
             tryNextBackend(e, failure, e.backend);
             return;
         }
         fail(e, failure.error(), failure.describe(e.backend.name()));
+    }
+
+    /** The cause as an operator reads it: its message, or its type when it has none (an unreachable host). */
+    private static String describe(Throwable cause) {
+        return cause.getMessage() != null ? cause.getMessage() : cause.toString();
     }
 
     private void fail(Exchange e, ProxyError error, String detail) {
