@@ -22,6 +22,7 @@ NGINX_PORT=${NGINX_PORT:-8081}
 HAPROXY_PORT=${HAPROXY_PORT:-8082}
 PIBL_PORT=${PIBL_PORT:-8083}
 VARNISH_PORT=${VARNISH_PORT:-8084}
+PIBL_ADMIN_PORT=${PIBL_ADMIN_PORT:-8085}   # PIBL's admin listener: on, as in production, so metrics count every request
 CACHE_MAX_AGE=${CACHE_MAX_AGE:-86400}  # Cache-Control max-age (s) the backends send for /cache/
 HIT_PROBE=${HIT_PROBE:-1s}           # cache-hit check: this long a wrk run must reach no backend
 NGINX_CACHE_SENDFILE=${NGINX_CACHE_SENDFILE:-on}   # nginx's sendfile when serving cache hits
@@ -512,7 +513,8 @@ start_target_pibl() {
         else
             printf 'cache:\n  enabled: false\n'
         fi
-        printf 'admin:\n  enabled: false\n'   # nothing to measure there; keeps port 9090 free
+        # On, as in production: with it PIBL counts every exchange for /metrics, and that costs.
+        printf 'admin:\n  enabled: true\n  port: %s\n  bind: 127.0.0.1\n' "$PIBL_ADMIN_PORT"
     } >"$TMPD/pibl.yaml"
     # shellcheck disable=SC2086  # PIBL_JAVA_OPTS is a list of words
     spawn pibl "$T_CPU" "$TMPD/pibl.out" "$TMPD/pibl.err" \

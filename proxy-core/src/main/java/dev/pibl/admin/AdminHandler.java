@@ -49,9 +49,14 @@ import java.util.function.Supplier;
  *   <li>{@code GET /admin/clients?top=N}: the N clients with the highest scores (default 10);</li>
  *   <li>{@code POST /admin/reload}: reads the configuration file again and applies it, as SIGHUP
  *       does: 200 with what changed (and what needs a restart), or 422 with why it was refused.</li>
+ *   <li>{@code GET /metrics}: every meter in Prometheus's text format;</li>
+ *   <li>{@code GET /admin/ready}: 200 when PIBL should get traffic, else 503 saying why;</li>
+ *   <li>{@code GET /admin/status}: the dashboard's JSON (totals, backends, cache, scoring, errors).</li>
  * </ul>
  * With a token configured, every request must carry {@code Authorization: Bearer <token>} (401
- * otherwise). Every answer is JSON. One instance per admin connection, on its event loop.
+ * otherwise). Every answer but {@code /metrics} is JSON. Answers that walk many objects (top
+ * clients, metrics, status) are built on the admin executor, the rest on the connection's event
+ * loop. One instance per admin connection, on its event loop.
  */
 final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
@@ -64,7 +69,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
      * @param reload      reloads the configuration; slow, so only ever called on {@code slow}
      */
     record Routes(String token, ResponseCache cache, Supplier<ScoringSetup.Scoring> liveScoring,
-            Supplier<ReloadResult> reload, Executor slow) {
+            Supplier<ReloadResult> reload, Executor slow, Monitoring monitoring) {
 
         /** Score balancing now, or null; read once per request, since a reload may change it. */
         ScoringSetup.Scoring scoring() {
@@ -76,6 +81,8 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final int MAX_TOP = 1000;
     private static final String CLIENTS = "/admin/clients";
     private static final String RELOAD = "/admin/reload";
+    private static final String METRICS = "/metrics";
+    private static final String STATUS = "/admin/status";
 
     private final Routes routes;
 
@@ -88,29 +95,40 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         boolean allowed = request.decoderResult().isSuccess() && authorized(request);
-        ScoringSetup.Scoring scoring = routes.scoring();
-        if (allowed && uri.path().equals(CLIENTS) && scoring != null && isGet(request.method())) {
-            // A walk over every tracked client: off the event loop, which other connections share.
-            answerOffLoop(ctx, keepAlive, () -> topClients(scoring, uri.parameters()), "cannot list clients now: ");
-            return;
+        if (allowed && isGet(request.method())) {
+            String path = uri.path();
+            ScoringSetup.Scoring scoring = routes.scoring();
+            if (path.equals(CLIENTS) && scoring != null) {
+                offLoop(ctx, keepAlive, () -> topClients(scoring, uri.parameters()), "cannot list clients now: ");
+                return;
+            }
+            if (path.equals(METRICS)) {
+                offLoop(ctx, keepAlive, this::metrics, "cannot read the metrics now: ");
+                return;
+            }
+            if (path.equals(STATUS)) {
+                offLoop(ctx, keepAlive, this::status, "cannot build the status now: ");
+                return;
+            }
         }
         if (allowed && uri.path().equals(RELOAD) && request.method().equals(HttpMethod.POST)) {
             // Reading the YAML and loading models is slow: off the event loop too.
-            answerOffLoop(ctx, keepAlive, this::reload, "cannot reload now: ");
+            offLoop(ctx, keepAlive, this::reload, "cannot reload now: ");
             return;
         }
         send(ctx, answer(request), keepAlive);
     }
 
     /**
-     * Answers with what {@code work} returns, computed on the admin executor. Reading pauses
-     * meanwhile, so a pipelined request cannot overtake this answer.
+     * Builds an answer on the admin executor: a walk over every tracked client or every meter must
+     * not hold up the event loop, which other connections share. Reading pauses meanwhile, so a
+     * pipelined request cannot overtake this answer.
      */
-    private void answerOffLoop(ChannelHandlerContext ctx, boolean keepAlive, Supplier<FullHttpResponse> work,
+    private void offLoop(ChannelHandlerContext ctx, boolean keepAlive, Supplier<FullHttpResponse> build,
             String failure) {
         CompletableFuture<FullHttpResponse> answer;
         try {
-            answer = CompletableFuture.supplyAsync(work, routes.slow());
+            answer = CompletableFuture.supplyAsync(build, routes.slow());
         } catch (RejectedExecutionException shuttingDown) {
             send(ctx, error(HttpResponseStatus.SERVICE_UNAVAILABLE, "shutting down"), false);
             return;
@@ -140,6 +158,36 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         body.put("restartRequired", r.restartRequired());
         body.put("problems", r.problems());
         return json(r.applied() ? HttpResponseStatus.OK : HttpResponseStatus.UNPROCESSABLE_ENTITY, body);
+    }
+
+    /** {@code GET /metrics}, on the admin executor. */
+    private FullHttpResponse metrics() {
+        byte[] text = routes.monitoring().scrape();
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                Unpooled.wrappedBuffer(text));
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, Monitoring.CONTENT_TYPE)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, text.length)
+                .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+        return r;
+    }
+
+    /** {@code GET /admin/status}, on the admin executor. */
+    private FullHttpResponse status() {
+        Map<String, Object> body = routes.monitoring().status();
+        return body == null ? error(HttpResponseStatus.SERVICE_UNAVAILABLE, "not listening yet: PIBL is starting")
+                : json(HttpResponseStatus.OK, body);
+    }
+
+    /** {@code GET /admin/ready}: cheap, so on the event loop. */
+    private FullHttpResponse ready() {
+        Readiness r = routes.monitoring().readiness();
+        if (r.ready()) {
+            return json(HttpResponseStatus.OK, Map.of("status", "ready"));
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "not-ready");
+        body.put("reason", r.reason());
+        return json(HttpResponseStatus.SERVICE_UNAVAILABLE, body);
     }
 
     private void send(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
@@ -177,6 +225,11 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                         : notAllowed("GET, HEAD");
             case RELOAD:
                 return notAllowed("POST");
+            case "/admin/ready":
+                return isGet(method) ? ready() : notAllowed("GET, HEAD");
+            case METRICS:
+            case STATUS:
+                return notAllowed("GET, HEAD"); // GET and HEAD were answered off the loop
             case "/admin/cache":
                 if (routes.cache() == null) {
                     return error(HttpResponseStatus.NOT_FOUND, "the cache is disabled (cache.enabled: false)");

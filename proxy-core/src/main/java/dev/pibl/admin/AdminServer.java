@@ -16,13 +16,16 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.flow.FlowControlHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The admin listener ({@code admin:} in the YAML): a small HTTP server on its own port, loopback by
- * default, optionally behind a bearer token, for operators' requests such as purging the cache.
+ * default, optionally behind a bearer token, for operators' requests such as purging the cache,
+ * and for Prometheus, probes and the dashboard ({@code /metrics}, {@code /admin/ready},
+ * {@code /admin/status}).
  * It shares the proxy's event loops: its handlers only touch thread-safe state.
  *
  * <p>Started and closed from a plain thread.
@@ -33,11 +36,13 @@ public final class AdminServer implements AutoCloseable {
     private static final int MAX_REQUEST = 64 * 1024;
 
     private final Channel listener;
-    private final ExecutorService slow;
+    private final ScheduledExecutorService slow;
+    private final Monitoring monitoring;
 
-    private AdminServer(Channel listener, ExecutorService slow) {
+    private AdminServer(Channel listener, ScheduledExecutorService slow, Monitoring monitoring) {
         this.listener = listener;
         this.slow = slow;
+        this.monitoring = monitoring;
     }
 
     /**
@@ -46,14 +51,19 @@ public final class AdminServer implements AutoCloseable {
      * @param cache   the response cache, or null when it is disabled
      * @param scoring score-based balancing in force (a reload changes it), null when the policy is not score
      * @param reload  reloads the configuration, for {@code POST /admin/reload}; called off the event loops
+     * @param monitoring metrics, readiness and status; closed with this listener
      * @throws IllegalStateException if the port cannot be bound
      */
     public static AdminServer start(AdminConfig config, ResponseCache cache, Supplier<ScoringSetup.Scoring> scoring,
-            Supplier<ReloadResult> reload, EventLoopGroup group, Transport transport) {
+            Supplier<ReloadResult> reload, EventLoopGroup group, Transport transport, Monitoring monitoring) {
         requireNonNull(config, "config");
-        // Answers that walk every client, and reloads, run here, one at a time, never on an event loop.
-        ExecutorService slow = Executors.newSingleThreadExecutor(new DefaultThreadFactory("pibl-admin", true));
-        AdminHandler.Routes routes = new AdminHandler.Routes(config.token(), cache, scoring, reload, slow);
+        requireNonNull(monitoring, "monitoring");
+        // Answers that walk every client or every meter, and reloads, run here, one at a time, never
+        // on an event loop; so do the status windows' samples, which therefore need no lock.
+        ScheduledExecutorService slow = Executors.newSingleThreadScheduledExecutor(
+                new DefaultThreadFactory("pibl-admin", true));
+        slow.scheduleAtFixedRate(monitoring::sample, 1, 1, TimeUnit.SECONDS);
+        AdminHandler.Routes routes = new AdminHandler.Routes(config.token(), cache, scoring, reload, slow, monitoring);
         ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(transport.serverChannelClass())
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
@@ -65,7 +75,7 @@ public final class AdminServer implements AutoCloseable {
                     }
                 });
         try {
-            return new AdminServer(bootstrap.bind(config.bind(), config.port()).sync().channel(), slow);
+            return new AdminServer(bootstrap.bind(config.bind(), config.port()).sync().channel(), slow, monitoring);
         } catch (Exception e) {
             slow.shutdownNow();
             throw new IllegalStateException("cannot listen on " + config.bind() + ":" + config.port()
@@ -81,5 +91,6 @@ public final class AdminServer implements AutoCloseable {
     public void close() {
         listener.close().syncUninterruptibly();
         slow.shutdownNow();
+        monitoring.close();
     }
 }

@@ -12,6 +12,7 @@ import dev.pibl.http.RequestHeadScanner;
 import dev.pibl.http.ScoringHandler;
 import dev.pibl.logging.AccessLog;
 import dev.pibl.logging.AccessLogHandler;
+import dev.pibl.logging.ExchangeObserver;
 import dev.pibl.upstream.ProxyHandler;
 import dev.pibl.upstream.ProxySettings;
 import dev.pibl.config.LimitsConfig;
@@ -49,16 +50,19 @@ final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
     private final BackgroundRefresh refresh;
     private final Supplier<ScoringSetup.Scoring> scoring;
     private final Supplier<ProxySettings> settings;
+    private final ExchangeObserver exchanges;
 
     /**
-     * @param live the generation in force: a new connection takes its timeouts and limits from it,
-     *             and the scoring and proxy stages read it again for each request
+     * @param live      the generation in force: a new connection takes its timeouts and limits from
+     *                  it, and the scoring and proxy stages read it again for each request
+     * @param exchanges told of every exchange by the access-log stage (metrics); null for none
      */
     ProxyChannelInitializer(Supplier<Generation> live, AccessLog accessLog, ChannelGroup clients,
-            ResponseCache cache, BackgroundRefresh refresh) {
+            ResponseCache cache, BackgroundRefresh refresh, ExchangeObserver exchanges) {
         this.live = requireNonNull(live, "live");
         this.scoring = () -> live.get().scoring;
         this.settings = () -> live.get().settings;
+        this.exchanges = exchanges;
         this.cache = cache;
         this.refresh = refresh;
         this.accessLog = requireNonNull(accessLog, "accessLog");
@@ -154,7 +158,7 @@ final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
     }
 
     private void addAccessLog(ChannelPipeline p) {
-        p.addLast(HandlerNames.ACCESS_LOG, new AccessLogHandler(accessLog));
+        p.addLast(HandlerNames.ACCESS_LOG, new AccessLogHandler(accessLog, exchanges));
     }
 
     private void addClientTimeouts(ChannelPipeline p, ClientTimeoutHandler timeouts) {

@@ -3,6 +3,7 @@ package dev.pibl.server;
 import static java.util.Objects.requireNonNull;
 
 import dev.pibl.admin.AdminServer;
+import dev.pibl.admin.Monitoring;
 import dev.pibl.balance.Backend;
 import dev.pibl.balance.BackendHealth;
 import dev.pibl.cache.BackgroundRefresh;
@@ -62,6 +63,8 @@ public final class ProxyServer implements AutoCloseable {
     private final AccessLog accessLog;
     private final AtomicReference<Generation> live;
     private final AtomicBoolean stopped = new AtomicBoolean();
+    /** Set as the drain starts, so readiness answers 503 while connections finish. */
+    private volatile boolean draining;
     private final Object reloadLock = new Object();
     private final List<ReloadListener> reloadListeners = new CopyOnWriteArrayList<>();
     private volatile AdminServer admin;
@@ -130,13 +133,16 @@ public final class ProxyServer implements AutoCloseable {
             }
             refresh = new BackgroundRefresh(cache, () -> live.get().settings, transport.socketChannelClass());
         }
+        // Metrics live behind the admin listener: without it nothing would read them, so nothing counts.
+        Monitoring monitoring = config.admin().enabled() ? new Monitoring(Clock.systemUTC(), System::nanoTime) : null;
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannelClass())
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ProxyChannelInitializer(live::get, accessLog, clients, cache, refresh));
+                .childHandler(new ProxyChannelInitializer(live::get, accessLog, clients, cache, refresh,
+                        monitoring == null ? null : monitoring.exchanges()));
         String bind = config.server().bind();
         int port = config.server().port();
         Channel listener;
@@ -153,7 +159,7 @@ public final class ProxyServer implements AutoCloseable {
         if (config.admin().enabled()) {
             try {
                 server.admin = AdminServer.start(config.admin(), cache, () -> live.get().scoring, server::reload,
-                        group, transport);
+                        group, transport, monitoring);
             } catch (RuntimeException e) {
                 listener.close().syncUninterruptibly();
                 group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
@@ -163,6 +169,9 @@ public final class ProxyServer implements AutoCloseable {
             }
         }
         first.checker = server.startChecker(first);
+        if (monitoring != null) {
+            monitoring.attach(server);
+        }
         LOG.info("PIBL listening on {} ({} event loop{}, {}), backends {}", server.address(), threads,
                 threads == 1 ? "" : "s", transport.name().toLowerCase(), first.backends);
         return server;
@@ -193,6 +202,21 @@ public final class ProxyServer implements AutoCloseable {
     public InetSocketAddress adminAddress() {
         AdminServer a = admin;
         return a == null ? null : a.address();
+    }
+
+    /** Whether {@link #stop} has begun: the listener is closing and connections are draining. */
+    public boolean draining() {
+        return draining;
+    }
+
+    /** Whether the client listener is bound and accepting. */
+    public boolean listening() {
+        return listener.isActive();
+    }
+
+    /** Client connections open now. */
+    public int clientConnections() {
+        return clients.size();
     }
 
     /** The transport in use. */
@@ -321,6 +345,7 @@ public final class ProxyServer implements AutoCloseable {
         if (!stopped.compareAndSet(false, true)) {
             return;
         }
+        draining = true;
         Generation g;
         synchronized (reloadLock) { // a reload under way finishes first; later ones are refused
             g = live.get();
