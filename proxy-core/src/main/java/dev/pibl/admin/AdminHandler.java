@@ -47,14 +47,17 @@ import java.util.concurrent.RejectedExecutionException;
  *   <li>{@code GET /admin/clients?top=N}: the N clients with the highest scores (default 10).</li>
  * </ul>
  * With a token configured, every request must carry {@code Authorization: Bearer <token>} (401
- * otherwise). Every answer is JSON. One instance per admin connection, on its event loop.
+ * otherwise). Every answer is JSON, except the HTML dashboard's static files ({@code /admin/},
+ * {@link DashboardAssets}), served without the token. One instance per admin connection, on its
+ * event loop.
  */
 final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What every admin connection shares. Thread-safe. */
-    record Routes(String token, ResponseCache cache, ScoringSetup.Scoring scoring, Executor slow) {
+    record Routes(String token, ResponseCache cache, ScoringSetup.Scoring scoring, Executor slow,
+            DashboardAssets dashboard) {
     }
 
     private static final int DEFAULT_TOP = 10;
@@ -117,6 +120,10 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private FullHttpResponse answer(FullHttpRequest request) {
         if (!request.decoderResult().isSuccess()) {
             return error(HttpResponseStatus.BAD_REQUEST, "malformed request");
+        }
+        String path = new QueryStringDecoder(request.uri()).path();
+        if (DashboardAssets.handles(path)) {
+            return routes.dashboard().answer(request.method(), path, request.headers());
         }
         if (!authorized(request)) {
             FullHttpResponse r = error(HttpResponseStatus.UNAUTHORIZED, "missing or wrong bearer token (admin.token)");

@@ -48,9 +48,10 @@ public final class AdminServer implements AutoCloseable {
     public static AdminServer start(AdminConfig config, ResponseCache cache, ScoringSetup.Scoring scoring,
             EventLoopGroup group, Transport transport) {
         requireNonNull(config, "config");
+        DashboardAssets dashboard = DashboardAssets.load();
         // Answers that walk every client run here, one at a time, never on an event loop.
         ExecutorService slow = Executors.newSingleThreadExecutor(new DefaultThreadFactory("pibl-admin", true));
-        AdminHandler.Routes routes = new AdminHandler.Routes(config.token(), cache, scoring, slow);
+        AdminHandler.Routes routes = new AdminHandler.Routes(config.token(), cache, scoring, slow, dashboard);
         ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(transport.serverChannelClass())
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
