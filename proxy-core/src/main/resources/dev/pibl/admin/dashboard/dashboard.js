@@ -168,6 +168,9 @@
     const ready = $('ready');
     ready.dataset.ready = String(s.ready === true);
     ready.textContent = s.ready === true ? 'ready' : 'not ready';
+    const reason = $('ready-reason');
+    reason.hidden = s.ready === true || !s.notReadyReason;
+    reason.textContent = s.ready === true ? '' : String(s.notReadyReason || '');
     document.title = 'PIBL ' + (s.listening || '') + ' · dashboard';
   }
 
@@ -193,6 +196,8 @@
     setText('upstreams', count(t.upstreamConnections));
     setText('bytes-in', isNumber(t.bytesIn) ? bytes(t.bytesIn) + ' in' : '');
     setText('bytes-out', isNumber(t.bytesOut) ? bytes(t.bytesOut) + ' out' : '');
+    setText('window', isNumber(t.windowSeconds)
+      ? '; rates and percentiles over the last ' + Math.round(t.windowSeconds) + ' s' : '');
 
     document.querySelectorAll('svg.spark[data-series]').forEach((svg) => {
       sparkline(svg, totals[svg.dataset.series]);
@@ -229,7 +234,8 @@
       cell(tr, count(b.errors), 'num' + (b.errors > 0 ? ' hot' : ' zero'));
       cell(tr, count(b.connectErrors), 'num' + (b.connectErrors > 0 ? ' hot' : ' zero'));
       const pool = b.pool || {};
-      cell(tr, count(pool.active) + ' / ' + count(pool.idle), 'num');
+      const waiting = pool.pending > 0 ? ' · ' + count(pool.pending) + ' waiting' : '';
+      cell(tr, count(pool.active) + ' / ' + count(pool.idle) + waiting, 'num' + (waiting ? ' hot' : ''));
       return tr;
     });
     // A backend removed by a reload takes its history with it.
@@ -254,8 +260,9 @@
       return;
     }
     const body = el('div', 'cache-body');
-    const lookups = (c.hits || 0) + (c.misses || 0) + (c.stale || 0);
-    const ratio = isNumber(c.hitRatio) ? c.hitRatio : (lookups > 0 ? (c.hits || 0) / lookups : 0);
+    const lookups = (c.hits || 0) + (c.misses || 0) + (c.stale || 0) + (c.revalidated || 0);
+    const ratio = isNumber(c.hitRatio) ? c.hitRatio
+      : (lookups > 0 ? (lookups - (c.misses || 0)) / lookups : 0);
     const line = el('div', 'ratio');
     const big = el('div', 'value', (ratio * 100).toFixed(1));
     big.appendChild(el('span', 'unit', '% hits'));
@@ -267,7 +274,8 @@
     stats.appendChild(stat('hits', count(c.hits)));
     stats.appendChild(stat('misses', count(c.misses)));
     stats.appendChild(stat('stale', count(c.stale)));
-    stats.appendChild(stat('lookups', count(lookups)));
+    stats.appendChild(isNumber(c.revalidated) ? stat('revalidated', count(c.revalidated))
+      : stat('lookups', count(lookups)));
     stats.appendChild(stat('memory', count(c.memoryEntries), 'entries · ' + bytes(c.memoryBytes)));
     stats.appendChild(stat('disk', count(c.diskEntries), 'entries · ' + bytes(c.diskBytes)));
     body.appendChild(stats);
