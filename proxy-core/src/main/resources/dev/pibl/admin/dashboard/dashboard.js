@@ -10,8 +10,18 @@
   const TOKEN_KEY = 'pibl.admin.token';
   const SVG = 'http://www.w3.org/2000/svg';
 
+  /** The total tiles: the value's element id (also its history's name), label, and the line under it. */
+  const TILES = [
+    ['rps', 'requests / s', 'total-requests'],
+    ['eps', 'errors / s', 'error-share'],
+    ['p50', 'p50 latency', null],
+    ['p99', 'p99 latency', null],
+    ['clients', 'client conns', 'bytes-in'],
+    ['upstreams', 'upstream conns', 'bytes-out'],
+  ];
+
   const $ = (id) => document.getElementById(id);
-  const totals = { rps: [], eps: [], p50: [], p99: [], clients: [], upstreams: [] };
+  const totals = Object.fromEntries(TILES.map(([id]) => [id, []]));
   const perBackend = new Map();
   let lastSuccess = null;
   let failingSince = null;
@@ -112,8 +122,8 @@
    * maximum and starts at its minimum or at 60 % of the maximum, whichever is lower: small
    * wobbles stay small, and a drop to zero still reaches the bottom.
    */
-  function sparkline(svg, series) {
-    while (svg.firstChild) svg.removeChild(svg.firstChild);
+  function sparkline(chart, series) {
+    while (chart.firstChild) chart.removeChild(chart.firstChild);
     if (series.length < 2) return;
     const w = 120;
     const h = 30;
@@ -130,17 +140,23 @@
     const line = document.createElementNS(SVG, 'polyline');
     line.setAttribute('class', 'line');
     line.setAttribute('points', points.join(' '));
-    svg.appendChild(area);
-    svg.appendChild(line);
+    chart.appendChild(area);
+    chart.appendChild(line);
+  }
+
+  function svg(className) {
+    const node = document.createElementNS(SVG, 'svg');
+    node.setAttribute('class', className);
+    node.setAttribute('viewBox', '0 0 120 30');
+    node.setAttribute('preserveAspectRatio', 'none');
+    node.setAttribute('aria-hidden', 'true');
+    return node;
   }
 
   function miniSparkline(series) {
-    const svg = document.createElementNS(SVG, 'svg');
-    svg.setAttribute('class', 'spark mini');
-    svg.setAttribute('viewBox', '0 0 120 30');
-    svg.setAttribute('preserveAspectRatio', 'none');
-    sparkline(svg, series);
-    return svg;
+    const node = svg('spark mini');
+    sparkline(node, series);
+    return node;
   }
 
   function bar(fraction) {
@@ -158,6 +174,24 @@
   }
 
   // ---- panels -----------------------------------------------------------------------------
+
+  function buildTiles() {
+    const box = $('totals');
+    TILES.forEach(([id, label, subId]) => {
+      const tile = el('div', 'tile');
+      tile.appendChild(el('span', 'label', label));
+      const value = el('div', 'value', '–');
+      value.id = id;
+      tile.appendChild(value);
+      const sub = el('span', 'sub');
+      if (subId) sub.id = subId;
+      tile.appendChild(sub);
+      const spark = svg('spark');
+      spark.dataset.series = id;
+      tile.appendChild(spark);
+      box.appendChild(tile);
+    });
+  }
 
   function renderHeader(s) {
     setText('version', s.version ? 'v' + s.version : '');
@@ -184,7 +218,7 @@
     push(totals.upstreams, t.upstreamConnections);
 
     setText('rps', rate(t.requestsPerSecond));
-    setText('total-requests', count(t.requests));
+    setText('total-requests', count(t.requests) + ' total');
     setText('eps', rate(t.errorsPerSecond));
     const share = isNumber(t.errorsPerSecond) && t.requestsPerSecond > 0
       ? (100 * t.errorsPerSecond / t.requestsPerSecond).toFixed(1) + ' % of requests' : '';
@@ -199,8 +233,8 @@
     setText('window', isNumber(t.windowSeconds)
       ? '; rates and percentiles over the last ' + Math.round(t.windowSeconds) + ' s' : '');
 
-    document.querySelectorAll('svg.spark[data-series]').forEach((svg) => {
-      sparkline(svg, totals[svg.dataset.series]);
+    document.querySelectorAll('svg.spark[data-series]').forEach((chart) => {
+      sparkline(chart, totals[chart.dataset.series]);
     });
     document.querySelector('svg.spark[data-series="eps"]').classList.toggle('bad', t.errorsPerSecond > 0);
   }
@@ -445,6 +479,7 @@
   }
 
   function start() {
+    buildTiles();
     $('login').addEventListener('submit', (event) => {
       event.preventDefault();
       const value = $('token').value.trim();
