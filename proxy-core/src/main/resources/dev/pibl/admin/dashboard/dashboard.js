@@ -415,7 +415,7 @@
     if (failingSince === null) failingSince = new Date();
     setLink('disconnected', 'disconnected', reason);
     $('banner').hidden = false;
-    setText('banner-text', reason + '. Retrying every second'
+    setText('banner-text', reason + ' (since ' + clock(failingSince) + '). Retrying every second'
       + (lastSuccess ? '; the figures below are from ' + clock(lastSuccess) + '.' : '.'));
     $('main').classList.add('stale');
   }
