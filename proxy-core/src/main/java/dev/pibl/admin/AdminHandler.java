@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
 
 /**
  * Answers admin requests:
@@ -44,12 +45,16 @@ import java.util.concurrent.RejectedExecutionException;
  *       calls, timeouts, tier changes);</li>
  *   <li>{@code GET /admin/clients/{ip}}: one client's features, score, tier, the features that
  *       pushed its score up most and the last scorer error;</li>
- *   <li>{@code GET /admin/clients?top=N}: the N clients with the highest scores (default 10).</li>
+ *   <li>{@code GET /admin/clients?top=N}: the N clients with the highest scores (default 10);</li>
+ *   <li>{@code GET /metrics}: every meter in Prometheus's text format;</li>
+ *   <li>{@code GET /admin/ready}: 200 when PIBL should get traffic, else 503 saying why;</li>
+ *   <li>{@code GET /admin/status}: the dashboard's JSON (totals, backends, cache, scoring, errors).</li>
  * </ul>
  * With a token configured, every request must carry {@code Authorization: Bearer <token>} (401
- * otherwise). Every answer is JSON, except the HTML dashboard's static files ({@code /admin/},
- * {@link DashboardAssets}), served without the token. One instance per admin connection, on its
- * event loop.
+ * otherwise), except for the HTML dashboard's static files ({@code /admin/}, {@link DashboardAssets}).
+ * Every answer but {@code /metrics} and those files is JSON. Answers that walk many objects (top
+ * clients, metrics, status) are built on the admin executor, the rest on the connection's event
+ * loop. One instance per admin connection, on its event loop.
  */
 final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
@@ -57,12 +62,14 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     /** What every admin connection shares. Thread-safe. */
     record Routes(String token, ResponseCache cache, ScoringSetup.Scoring scoring, Executor slow,
-            DashboardAssets dashboard) {
+            Monitoring monitoring, DashboardAssets dashboard) {
     }
 
     private static final int DEFAULT_TOP = 10;
     private static final int MAX_TOP = 1000;
     private static final String CLIENTS = "/admin/clients";
+    private static final String METRICS = "/metrics";
+    private static final String STATUS = "/admin/status";
 
     private final Routes routes;
 
@@ -74,33 +81,81 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
-        if (request.decoderResult().isSuccess() && authorized(request) && uri.path().equals(CLIENTS)
-                && routes.scoring() != null && isGet(request.method())) {
-            // A walk over every tracked client: off the event loop, which other connections share.
-            // Reading pauses meanwhile, so a pipelined request cannot overtake this answer.
-            CompletableFuture<FullHttpResponse> answer;
-            try {
-                answer = CompletableFuture.supplyAsync(() -> topClients(uri.parameters()), routes.slow());
-            } catch (RejectedExecutionException shuttingDown) {
-                send(ctx, error(HttpResponseStatus.SERVICE_UNAVAILABLE, "shutting down"), false);
+        if (request.decoderResult().isSuccess() && authorized(request) && isGet(request.method())) {
+            String path = uri.path();
+            if (path.equals(CLIENTS) && routes.scoring() != null) {
+                offLoop(ctx, keepAlive, () -> topClients(uri.parameters()), "cannot list clients now: ");
                 return;
             }
-            ctx.channel().config().setAutoRead(false);
-            answer
-                    .exceptionally(e -> error(HttpResponseStatus.SERVICE_UNAVAILABLE, "cannot list clients now: " + e))
-                    .thenAccept(r -> {
-                        try {
-                            ctx.executor().execute(() -> {
-                                send(ctx, r, keepAlive);
-                                ctx.channel().config().setAutoRead(true);
-                            });
-                        } catch (RejectedExecutionException shuttingDown) {
-                            r.release();
-                        }
-                    });
-            return;
+            if (path.equals(METRICS)) {
+                offLoop(ctx, keepAlive, this::metrics, "cannot read the metrics now: ");
+                return;
+            }
+            if (path.equals(STATUS)) {
+                offLoop(ctx, keepAlive, this::status, "cannot build the status now: ");
+                return;
+            }
         }
         send(ctx, answer(request), keepAlive);
+    }
+
+    /**
+     * Builds an answer on the admin executor: a walk over every tracked client or every meter must
+     * not hold up the event loop, which other connections share. Reading pauses meanwhile, so a
+     * pipelined request cannot overtake this answer.
+     */
+    private void offLoop(ChannelHandlerContext ctx, boolean keepAlive, Supplier<FullHttpResponse> build,
+            String failure) {
+        CompletableFuture<FullHttpResponse> answer;
+        try {
+            answer = CompletableFuture.supplyAsync(build, routes.slow());
+        } catch (RejectedExecutionException shuttingDown) {
+            send(ctx, error(HttpResponseStatus.SERVICE_UNAVAILABLE, "shutting down"), false);
+            return;
+        }
+        ctx.channel().config().setAutoRead(false);
+        answer
+                .exceptionally(e -> error(HttpResponseStatus.SERVICE_UNAVAILABLE, failure + e))
+                .thenAccept(r -> {
+                    try {
+                        ctx.executor().execute(() -> {
+                            send(ctx, r, keepAlive);
+                            ctx.channel().config().setAutoRead(true);
+                        });
+                    } catch (RejectedExecutionException shuttingDown) {
+                        r.release();
+                    }
+                });
+    }
+
+    /** {@code GET /metrics}, on the admin executor. */
+    private FullHttpResponse metrics() {
+        byte[] text = routes.monitoring().scrape();
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                Unpooled.wrappedBuffer(text));
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, Monitoring.CONTENT_TYPE)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, text.length)
+                .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+        return r;
+    }
+
+    /** {@code GET /admin/status}, on the admin executor. */
+    private FullHttpResponse status() {
+        Map<String, Object> body = routes.monitoring().status();
+        return body == null ? error(HttpResponseStatus.SERVICE_UNAVAILABLE, "not listening yet: PIBL is starting")
+                : json(HttpResponseStatus.OK, body);
+    }
+
+    /** {@code GET /admin/ready}: cheap, so on the event loop. */
+    private FullHttpResponse ready() {
+        Readiness r = routes.monitoring().readiness();
+        if (r.ready()) {
+            return json(HttpResponseStatus.OK, Map.of("status", "ready"));
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "not-ready");
+        body.put("reason", r.reason());
+        return json(HttpResponseStatus.SERVICE_UNAVAILABLE, body);
     }
 
     private void send(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
@@ -140,6 +195,11 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 return method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD)
                         ? json(HttpResponseStatus.OK, Map.of("status", "ok"))
                         : notAllowed("GET, HEAD");
+            case "/admin/ready":
+                return isGet(method) ? ready() : notAllowed("GET, HEAD");
+            case METRICS:
+            case STATUS:
+                return notAllowed("GET, HEAD"); // GET and HEAD were answered off the loop
             case "/admin/cache":
                 if (routes.cache() == null) {
                     return error(HttpResponseStatus.NOT_FOUND, "the cache is disabled (cache.enabled: false)");

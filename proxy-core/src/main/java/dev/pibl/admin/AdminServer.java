@@ -15,12 +15,15 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.flow.FlowControlHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The admin listener ({@code admin:} in the YAML): a small HTTP server on its own port, loopback by
- * default, optionally behind a bearer token, for operators' requests such as purging the cache.
+ * default, optionally behind a bearer token, for operators' requests such as purging the cache,
+ * and for Prometheus, probes and the dashboard ({@code /metrics}, {@code /admin/ready},
+ * {@code /admin/status}).
  * It shares the proxy's event loops: its handlers only touch thread-safe state.
  *
  * <p>Started and closed from a plain thread.
@@ -31,11 +34,13 @@ public final class AdminServer implements AutoCloseable {
     private static final int MAX_REQUEST = 64 * 1024;
 
     private final Channel listener;
-    private final ExecutorService slow;
+    private final ScheduledExecutorService slow;
+    private final Monitoring monitoring;
 
-    private AdminServer(Channel listener, ExecutorService slow) {
+    private AdminServer(Channel listener, ScheduledExecutorService slow, Monitoring monitoring) {
         this.listener = listener;
         this.slow = slow;
+        this.monitoring = monitoring;
     }
 
     /**
@@ -43,15 +48,21 @@ public final class AdminServer implements AutoCloseable {
      *
      * @param cache   the response cache, or null when it is disabled
      * @param scoring score-based balancing, or null when the policy is not score
+     * @param monitoring metrics, readiness and status; closed with this listener
      * @throws IllegalStateException if the port cannot be bound
      */
     public static AdminServer start(AdminConfig config, ResponseCache cache, ScoringSetup.Scoring scoring,
-            EventLoopGroup group, Transport transport) {
+            EventLoopGroup group, Transport transport, Monitoring monitoring) {
         requireNonNull(config, "config");
+        requireNonNull(monitoring, "monitoring");
         DashboardAssets dashboard = DashboardAssets.load();
-        // Answers that walk every client run here, one at a time, never on an event loop.
-        ExecutorService slow = Executors.newSingleThreadExecutor(new DefaultThreadFactory("pibl-admin", true));
-        AdminHandler.Routes routes = new AdminHandler.Routes(config.token(), cache, scoring, slow, dashboard);
+        // Answers that walk every client or every meter run here, one at a time, never on an event
+        // loop; so do the status windows' samples, which therefore need no lock.
+        ScheduledExecutorService slow = Executors.newSingleThreadScheduledExecutor(
+                new DefaultThreadFactory("pibl-admin", true));
+        slow.scheduleAtFixedRate(monitoring::sample, 1, 1, TimeUnit.SECONDS);
+        AdminHandler.Routes routes = new AdminHandler.Routes(config.token(), cache, scoring, slow, monitoring,
+                dashboard);
         ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(transport.serverChannelClass())
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
@@ -63,7 +74,7 @@ public final class AdminServer implements AutoCloseable {
                     }
                 });
         try {
-            return new AdminServer(bootstrap.bind(config.bind(), config.port()).sync().channel(), slow);
+            return new AdminServer(bootstrap.bind(config.bind(), config.port()).sync().channel(), slow, monitoring);
         } catch (Exception e) {
             slow.shutdownNow();
             throw new IllegalStateException("cannot listen on " + config.bind() + ":" + config.port()
@@ -79,5 +90,6 @@ public final class AdminServer implements AutoCloseable {
     public void close() {
         listener.close().syncUninterruptibly();
         slow.shutdownNow();
+        monitoring.close();
     }
 }

@@ -127,6 +127,15 @@ public final class HealthRegistry {
         return random.getAsDouble() < share;
     }
 
+    /**
+     * Whether {@code backend} came back less than {@code slow-start} ago and takes only part of
+     * its share yet. A look for metrics: it changes nothing.
+     */
+    public boolean inSlowStart(Backend backend) {
+        long since = of(backend).rampSince();
+        return since != 0 && nanoTime.getAsLong() - since < slowStartNanos;
+    }
+
     private void startRamp(BackendHealth h) {
         if (slowStartNanos > 0) {
             long now = nanoTime.getAsLong();

@@ -3,6 +3,7 @@ package dev.pibl.balance;
 import static java.util.Objects.requireNonNull;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
@@ -23,6 +24,8 @@ public final class RetryBudget {
     private final LongSupplier nanoTime;
     private final AtomicLong tokens;
     private final AtomicLong lastRefill;
+    private final LongAdder retries = new LongAdder();
+    private final LongAdder refusals = new LongAdder();
 
     public RetryBudget(int percent, int minPerSecond, LongSupplier nanoTime) {
         if (percent < 0 || percent > 100) {
@@ -53,7 +56,11 @@ public final class RetryBudget {
      */
     public boolean canRetry() {
         refill();
-        return tokens.get() >= UNIT;
+        if (tokens.get() >= UNIT) {
+            return true;
+        }
+        refusals.increment();
+        return false;
     }
 
     /** Takes one retry from the budget; false when the budget is spent. */
@@ -63,10 +70,25 @@ public final class RetryBudget {
         do {
             t = tokens.get();
             if (t < UNIT) {
+                refusals.increment();
                 return false;
             }
         } while (!tokens.compareAndSet(t, t - UNIT));
+        retries.increment();
         return true;
+    }
+
+    /** Retries taken from the budget since start. */
+    public long retries() {
+        return retries.sum();
+    }
+
+    /**
+     * Times the budget said no ({@link #canRetry} or {@link #tryRetry}) since start: each one a
+     * request that was not retried.
+     */
+    public long refusals() {
+        return refusals.sum();
     }
 
     private void refill() {

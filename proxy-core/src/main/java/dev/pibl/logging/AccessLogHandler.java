@@ -33,20 +33,29 @@ import java.util.ArrayDeque;
  * closed"), or the started status with {@code aborted=}.
  *
  * <p>The proxy stage adds the chosen backend and the upstream time with {@link #noteBackend} and
- * {@link #noteUpstream}. One instance per connection; event loop only.
+ * {@link #noteUpstream}, the time to the backend's response head with {@link #noteResponseHead}, and
+ * the reason of an error it answers with {@link #noteFailure}. The {@link ExchangeObserver}, if
+ * any, hears of each exchange as its line is written. One instance per connection; event loop only.
  */
 public final class AccessLogHandler extends ChannelDuplexHandler {
 
     private static final AsciiString X_CACHE = AsciiString.cached("x-cache");
 
     private final AccessLog log;
+    private final ExchangeObserver observer;
     private final ArrayDeque<AccessLogRecord> exchanges = new ArrayDeque<>(2);
     private Ticker ticker;
     private EventExecutor loop;
     private String clientIp = "-";
 
     public AccessLogHandler(AccessLog log) {
+        this(log, null);
+    }
+
+    /** @param observer told of every exchange as its line is written; null for none */
+    public AccessLogHandler(AccessLog log, ExchangeObserver observer) {
         this.log = requireNonNull(log, "log");
+        this.observer = observer;
     }
 
     @Override
@@ -74,6 +83,22 @@ public final class AccessLogHandler extends ChannelDuplexHandler {
         AccessLogRecord r = exchanges.peekFirst();
         if (r != null) {
             r.upstreamNanos = nanos;
+        }
+    }
+
+    /** Time from picking a backend to its response head, for the current exchange. */
+    public void noteResponseHead(long nanos) {
+        AccessLogRecord r = exchanges.peekFirst();
+        if (r != null) {
+            r.upstreamHeadNanos = nanos;
+        }
+    }
+
+    /** Why PIBL answers the current exchange with an error of its own (a short sentence). */
+    public void noteFailure(String reason) {
+        AccessLogRecord r = exchanges.peekFirst();
+        if (r != null) {
+            r.failure = reason;
         }
     }
 
@@ -188,6 +213,9 @@ public final class AccessLogHandler extends ChannelDuplexHandler {
         r.durationNanos = ticker.nanoTime() - r.startNanos;
         r.aborted = aborted;
         log.emit(r, loop);
+        if (observer != null) {
+            observer.completed(r);
+        }
         if (r.scoring != null && r.scoring.observer != null) {
             boolean hit = isCacheHit(r.cache);
             r.scoring.observer.completed(r.status, r.bytesIn, r.bytesOut, hit, r.backend == null && !hit);

@@ -4,7 +4,7 @@ package dev.pibl.logging;
  * What the access log knows about one exchange. Filled in by {@link AccessLogHandler} and the
  * proxy stage on the connection's event loop, then formatted once by {@link AccessLog}.
  */
-final class AccessLogRecord {
+final class AccessLogRecord implements CompletedExchange {
     String requestId;
     long startNanos;
     String method = "-";
@@ -26,4 +26,68 @@ final class AccessLogRecord {
     ScoreNote scoring;
     /** Why the exchange ended without a complete response, or null when it completed. */
     String aborted;
+    /** From picking a backend to its response head; -1 when none arrived. */
+    long upstreamHeadNanos = -1;
+    /** The reason of an error PIBL answered itself, or null. */
+    String failure;
+
+    @Override
+    public String requestId() {
+        return requestId;
+    }
+
+    @Override
+    public String method() {
+        return method;
+    }
+
+    @Override
+    public String uri() {
+        return uri;
+    }
+
+    @Override
+    public int status() {
+        return status;
+    }
+
+    @Override
+    public String backend() {
+        return backend;
+    }
+
+    @Override
+    public long durationNanos() {
+        return durationNanos;
+    }
+
+    @Override
+    public long upstreamHeadNanos() {
+        return upstreamHeadNanos;
+    }
+
+    @Override
+    public long bytesIn() {
+        return bytesIn;
+    }
+
+    @Override
+    public long bytesOut() {
+        return bytesOut;
+    }
+
+    @Override
+    public String cacheVerdict() {
+        return cache;
+    }
+
+    @Override
+    public String aborted() {
+        return aborted;
+    }
+
+    @Override
+    public String failure() {
+        return failure;
+    }
 }

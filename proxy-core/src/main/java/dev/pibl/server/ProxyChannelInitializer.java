@@ -12,6 +12,7 @@ import dev.pibl.http.RequestHeadScanner;
 import dev.pibl.http.ScoringHandler;
 import dev.pibl.logging.AccessLog;
 import dev.pibl.logging.AccessLogHandler;
+import dev.pibl.logging.ExchangeObserver;
 import dev.pibl.upstream.ProxyHandler;
 import dev.pibl.upstream.ProxySettings;
 import dev.pibl.config.ServerConfig;
@@ -47,9 +48,12 @@ final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
     private final ResponseCache cache;
     private final BackgroundRefresh refresh;
     private final ScoringSetup.Scoring scoring;
+    private final ExchangeObserver exchanges;
 
+    /** @param exchanges told of every exchange by the access-log stage (metrics); null for none */
     ProxyChannelInitializer(PiblConfig config, AccessLog accessLog, ProxySettings proxySettings, ChannelGroup clients,
-            ResponseCache cache, BackgroundRefresh refresh, ScoringSetup.Scoring scoring) {
+            ResponseCache cache, BackgroundRefresh refresh, ScoringSetup.Scoring scoring, ExchangeObserver exchanges) {
+        this.exchanges = exchanges;
         this.cache = cache;
         this.scoring = scoring;
         this.refresh = refresh;
@@ -145,7 +149,7 @@ final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
     }
 
     private void addAccessLog(ChannelPipeline p) {
-        p.addLast(HandlerNames.ACCESS_LOG, new AccessLogHandler(accessLog));
+        p.addLast(HandlerNames.ACCESS_LOG, new AccessLogHandler(accessLog, exchanges));
     }
 
     private void addClientTimeouts(ChannelPipeline p, ClientTimeoutHandler timeouts) {

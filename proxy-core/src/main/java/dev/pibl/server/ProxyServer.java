@@ -11,6 +11,7 @@ import dev.pibl.config.BackendConfig;
 import dev.pibl.config.PiblConfig;
 import dev.pibl.config.TrustedProxies;
 import dev.pibl.admin.AdminServer;
+import dev.pibl.admin.Monitoring;
 import dev.pibl.cache.BackgroundRefresh;
 import dev.pibl.cache.ResponseCache;
 import dev.pibl.logging.AccessLog;
@@ -65,6 +66,8 @@ public final class ProxyServer implements AutoCloseable {
     private final AdminServer admin;
     private final ScoringService scoring;
     private final AtomicBoolean stopped = new AtomicBoolean();
+    /** Set as the drain starts, so readiness answers 503 while connections finish. */
+    private volatile boolean draining;
     private final Object reloadLock = new Object();
     private final List<ReloadListener> reloadListeners = new CopyOnWriteArrayList<>();
     private volatile ConfigSource configSource;
@@ -157,6 +160,8 @@ public final class ProxyServer implements AutoCloseable {
             refresh = new BackgroundRefresh(cache, settings.balancer(), tierPools, health, transport.socketChannelClass(),
                     config.timeouts().response(), config.upstream().preserveHost());
         }
+        // Metrics live behind the admin listener: without it nothing would read them, so nothing counts.
+        Monitoring monitoring = config.admin().enabled() ? new Monitoring(Clock.systemUTC(), System::nanoTime) : null;
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannelClass())
@@ -164,7 +169,7 @@ public final class ProxyServer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ProxyChannelInitializer(config, accessLog, settings, clients, cache, refresh,
-                        scoring));
+                        scoring, monitoring == null ? null : monitoring.exchanges()));
         String bind = config.server().bind();
         int port = config.server().port();
         Channel listener;
@@ -179,7 +184,7 @@ public final class ProxyServer implements AutoCloseable {
         AdminServer admin = null;
         if (config.admin().enabled()) {
             try {
-                admin = AdminServer.start(config.admin(), cache, scoring, group, transport);
+                admin = AdminServer.start(config.admin(), cache, scoring, group, transport, monitoring);
             } catch (RuntimeException e) {
                 listener.close().syncUninterruptibly();
                 group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
@@ -193,6 +198,9 @@ public final class ProxyServer implements AutoCloseable {
                 : null;
         ProxyServer server = new ProxyServer(config, group, clients, pools, listener, transport, checker, cache,
                 cacheIo, admin, scoring == null ? null : scoring.service(), settings);
+        if (monitoring != null) {
+            monitoring.attach(server);
+        }
         LOG.info("PIBL listening on {} ({} event loop{}, {}), backends {}", server.address(), threads,
                 threads == 1 ? "" : "s", transport.name().toLowerCase(), backends);
         return server;
@@ -234,6 +242,21 @@ public final class ProxyServer implements AutoCloseable {
         return admin == null ? null : admin.address();
     }
 
+    /** Whether {@link #stop} has begun: the listener is closing and connections are draining. */
+    public boolean draining() {
+        return draining;
+    }
+
+    /** Whether the client listener is bound and accepting. */
+    public boolean listening() {
+        return listener.isActive();
+    }
+
+    /** Client connections open now. */
+    public int clientConnections() {
+        return clients.size();
+    }
+
     /** The transport in use. */
     public Transport transport() {
         return transport;
@@ -244,6 +267,7 @@ public final class ProxyServer implements AutoCloseable {
         if (!stopped.compareAndSet(false, true)) {
             return;
         }
+        draining = true;
         long drainNanos = config.timeouts().drain().toNanos();
         LOG.info("PIBL draining: {} client connection(s), up to {} ms", clients.size(),
                 TimeUnit.NANOSECONDS.toMillis(drainNanos));

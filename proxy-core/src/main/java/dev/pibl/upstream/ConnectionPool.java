@@ -48,6 +48,10 @@ final class ConnectionPool {
     private final ArrayDeque<Channel> idle = new ArrayDeque<>();
     private final ArrayDeque<Pending> waiters = new ArrayDeque<>();
     private int open;
+    /** Of {@code open}, those still connecting. */
+    private int connecting;
+    /** Failed and timed-out connection attempts; written on the loop only, read by metrics. */
+    private volatile long connectErrors;
     private boolean closed;
 
     ConnectionPool(Backend backend, EventLoop loop, Bootstrap bootstrap, int maxConnections, int maxPending,
@@ -60,6 +64,10 @@ final class ConnectionPool {
         this.maxPending = maxPending;
         this.pendingTimeoutNanos = pendingTimeoutNanos;
         this.idleTimeoutNanos = idleTimeoutNanos;
+    }
+
+    Backend backend() {
+        return backend;
     }
 
     /**
@@ -142,16 +150,28 @@ final class ConnectionPool {
         }
     }
 
+    /**
+     * Adds this pool's counts to {@code into}. Called from another thread (a metrics scrape): the
+     * reads are racy, so a count may be a moment old, never torn.
+     */
+    void addUsage(UpstreamPools.Usage.Builder into) {
+        int idleNow = idle.size();
+        int connectingNow = connecting;
+        into.add(Math.max(0, open - idleNow - connectingNow), idleNow, connectingNow, waiters.size(), connectErrors);
+    }
+
     private boolean usable(Channel ch, long now) {
         return ch.isActive() && now - ch.pipeline().get(UpstreamHandler.class).idleSinceNanos < idleTimeoutNanos;
     }
 
     private void connect(Waiter waiter) {
         open++;
+        connecting++;
         ChannelFuture f = bootstrap.connect(backend.address());
         Channel ch = f.channel();
         ch.closeFuture().addListener(x -> onClosed(ch));
         f.addListener(x -> {
+            connecting--;
             if (f.isSuccess()) {
                 if (waiter.cancelled()) {
                     release(ch, true);
@@ -161,6 +181,7 @@ final class ConnectionPool {
                 return;
             }
             ch.close();
+            connectErrors++; // one writer, this loop: no lost updates
             if (!waiter.cancelled()) {
                 waiter.acquireFailed(f.cause() instanceof ConnectTimeoutException
                         ? UpstreamFailure.CONNECT_TIMEOUT : UpstreamFailure.CONNECT_FAILED, f.cause());

@@ -502,6 +502,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         e.responseStarted = true;
+        if (accessLog != null) {
+            accessLog.noteResponseHead(ticker.nanoTime() - e.upstreamStartNanos);
+        }
         if (code >= 500) {
             reportFailure(e);
         } else {
@@ -725,6 +728,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         closeUpstream(e);
         if (accessLog != null && e.tries > 0) { // refused before any backend was tried: upstream=-
             accessLog.noteUpstream(ticker.nanoTime() - e.upstreamStartNanos);
+        }
+        if (accessLog != null) {
+            accessLog.noteFailure(detail);
         }
         finish(e);
         discardQueuedBody(e);

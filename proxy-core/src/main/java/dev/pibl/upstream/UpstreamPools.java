@@ -95,6 +95,54 @@ public final class UpstreamPools {
     }
 
     /**
+     * What the pools of every event loop hold for {@code backend} now, for metrics and the status
+     * API. Any thread; the counts are read racily from the loops, each a moment old at most.
+     */
+    public Usage usage(Backend backend) {
+        Usage.Builder sum = new Usage.Builder();
+        for (LoopPools lp : loops.values()) {
+            ConnectionPool pool = lp.poolOrNull(backend);
+            if (pool != null) {
+                pool.addUsage(sum);
+            }
+        }
+        return sum.build();
+    }
+
+    /**
+     * One backend's connections over every event loop.
+     *
+     * @param inUse         lent to an exchange now
+     * @param idle          open and waiting in the pool
+     * @param connecting    being opened
+     * @param pending       requests waiting for a connection
+     * @param connectErrors connection attempts that failed or timed out, since start
+     */
+    public record Usage(int inUse, int idle, int connecting, int pending, long connectErrors) {
+
+        /** Sums pools' counts; confined to the summing thread. */
+        static final class Builder {
+            private int inUse;
+            private int idle;
+            private int connecting;
+            private int pending;
+            private long connectErrors;
+
+            void add(int inUse, int idle, int connecting, int pending, long connectErrors) {
+                this.inUse += inUse;
+                this.idle += idle;
+                this.connecting += connecting;
+                this.pending += pending;
+                this.connectErrors += connectErrors;
+            }
+
+            Usage build() {
+                return new Usage(inUse, idle, connecting, pending, connectErrors);
+            }
+        }
+    }
+
+    /**
      * Closes every pool: idle connections now, lent ones when their exchange ends. Waits (bounded)
      * until each event loop has done so.
      */
@@ -129,6 +177,13 @@ public final class UpstreamPools {
 
         ConnectionPool pool(Backend backend) {
             return pools[backend.index()];
+        }
+
+        /** The backend's pool, or null when this loop has none for it. */
+        ConnectionPool poolOrNull(Backend backend) {
+            ConnectionPool p = backend.index() < pools.length ? pools[backend.index()] : null;
+            // By name: a reload may rebuild the Backend (a new weight) of the same backend.
+            return p != null && p.backend().name().equals(backend.name()) ? p : null;
         }
 
         void evictIdle() {

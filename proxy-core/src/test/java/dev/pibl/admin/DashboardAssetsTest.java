@@ -35,7 +35,7 @@ class DashboardAssetsTest {
     };
 
     private final EmbeddedChannel channel = new EmbeddedChannel(
-            new AdminHandler(new AdminHandler.Routes(TOKEN, null, null, NO_SLOW_WORK, ASSETS)));
+            new AdminHandler(new AdminHandler.Routes(TOKEN, null, null, NO_SLOW_WORK, null, ASSETS)));
 
     /** One answer's parts, copied so the response can be released at once. */
     private record Answer(int status, Map<String, String> headers, String body) {
