@@ -31,8 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * and live traffic: what an operator sees, read from the page's DOM after its own polling.
  *
  * <p>The first test leaves {@code target/dashboard.png}. For the picture in docs/operations.md,
- * run it with {@code -Ddashboard.warmup=60}: the traffic then runs a minute longer before the
- * screenshot, so the sparklines are full.
+ * run it with {@code -Ddashboard.warmup=60}: the traffic then runs a minute longer before a
+ * backend is stopped, so the sparklines are full when the screenshot is taken.
  */
 class DashboardBrowserTest {
 
@@ -53,7 +53,7 @@ class DashboardBrowserTest {
                         .maxTries(1)
                         .health(HealthConfigs.passive(3, Duration.ofMinutes(5), 50, false))
                         .cache(CacheConfig.defaults(dir.resolve("cache")))
-                        .balancing(ScoreConfigs.builtin(route("trusted", 0, 0.5, NODES.toArray(String[]::new)),
+                        .balancing(ScoreConfigs.shipped(route("trusted", 0, 0.5, NODES.toArray(String[]::new)),
                                 route("suspicious", 0.5, 0.9, NODES.toArray(String[]::new)),
                                 route("abusive", 0.9, 1.0, NODES.toArray(String[]::new))))
                         .start();
@@ -65,6 +65,7 @@ class DashboardBrowserTest {
             long first = totalRequests(browser);
             within(10).untilAsserted(() -> assertThat(totalRequests(browser)).isGreaterThan(first));
             assertThat(health(browser, "node-3")).isIn("up", "slow-start");
+            warmUp();
 
             node3.close();
 
@@ -75,7 +76,6 @@ class DashboardBrowserTest {
                         assertThat(row.get(2)).isEqualTo("GET");
                         assertThat(row.get(6)).isNotBlank();
                     }));
-            warmUp(browser);
             browser.screenshot(Path.of("target", "dashboard.png"));
             assertThat(traffic.answered()).isPositive();
             assertThat(browser.consoleErrors()).as("script errors or refused resources").isEmpty();
@@ -116,21 +116,15 @@ class DashboardBrowserTest {
         }
     }
 
-    /** Static files are cacheable, so the cache has hits; {@code /fail} is a backend error. */
+    /** Static files are cacheable, so the cache has hits, the rest is not; {@code /fail} is a backend error. */
     private static void answer(ChannelHandlerContext ctx, FullHttpRequest request, TestBackend backend) {
-        if (request.uri().equals("/fail")) {
-            backend.reply(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR, "failed on purpose");
-            return;
-        }
-        if (!request.uri().startsWith("/static/")) {
-            backend.reply(ctx, request, HttpResponseStatus.OK, backend.name());
-            return;
-        }
-        byte[] body = ("/* " + request.uri() + " */").getBytes(StandardCharsets.UTF_8);
-        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-                Unpooled.wrappedBuffer(body));
-        r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/css").setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
-                .set(HttpHeaderNames.CACHE_CONTROL, "public, max-age=300");
+        boolean fail = request.uri().equals("/fail");
+        byte[] body = (fail ? "failed on purpose" : backend.name() + " " + request.uri()).getBytes(StandardCharsets.UTF_8);
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                fail ? HttpResponseStatus.INTERNAL_SERVER_ERROR : HttpResponseStatus.OK, Unpooled.wrappedBuffer(body));
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain").setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
+                .set(HttpHeaderNames.CACHE_CONTROL, request.uri().startsWith("/static/") ? "public, max-age=300" : "no-store")
+                .set("X-Backend", backend.name());
         ctx.writeAndFlush(r);
     }
 
@@ -172,7 +166,7 @@ class DashboardBrowserTest {
         return browser.js("const e = document.getElementById(arguments[0]); return !e.hidden && e.offsetParent !== null", id);
     }
 
-    private static void warmUp(HeadlessChromium browser) throws InterruptedException {
+    private static void warmUp() throws InterruptedException {
         long seconds = Long.getLong("dashboard.warmup", 0);
         if (seconds > 0) {
             Thread.sleep(Duration.ofSeconds(Math.min(seconds, 90)).toMillis());

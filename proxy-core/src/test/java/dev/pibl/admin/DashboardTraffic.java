@@ -12,26 +12,36 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 
 /**
- * Background load for the dashboard's browser test: three keep-alive clients, each on its own
- * loopback address so score balancing tells them apart: a browser fetching pages and cacheable
- * assets (and now and then {@code /fail}, which the test's backends answer with a 500), an API
- * client, and a client without a User-Agent hammering one path. Bounded in time and count, paced
- * so the machine stays responsive; stops when closed.
+ * Background load for the dashboard's browser test, from several keep-alive clients, each on its
+ * own loopback address so that score balancing tells them apart: four browsers that fetch a page
+ * and its assets then pause (now and then asking for {@code /fail}, which the test's backends
+ * answer with a 500), an API client, and a client without a User-Agent hammering one path.
+ * Bounded in time and count, paced so the machine stays responsive; stops when closed.
  */
 final class DashboardTraffic implements AutoCloseable {
 
     /** A hard stop whatever the test does, longer than the longest warm-up it may ask for. */
     private static final Duration LIMIT = Duration.ofSeconds(120);
-    private static final int MAX_REQUESTS_PER_CLIENT = 40_000;
+    private static final int MAX_REQUESTS_PER_CLIENT = 30_000;
+    private static final long BETWEEN_REQUESTS_MILLIS = 2;
+    private static final String BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
 
-    private record Client(String address, String userAgent, long pauseMillis, IntFunction<String> path) {
+    /** Sends {@code burst} requests {@link #BETWEEN_REQUESTS_MILLIS} apart, then waits {@code thinkMillis}. */
+    private record Client(String address, String userAgent, int burst, long thinkMillis, IntFunction<String> path) {
     }
 
+    /** A page, then its script, style sheet and images; one page in 25 is {@code /fail}. */
+    private static final IntFunction<String> BROWSING = i -> i % 6 != 0 ? "/static/" + (i % 6 == 1 ? "app.js"
+            : i % 6 == 2 ? "style.css" : "img/" + i % 30 + ".png")
+            : i % 150 == 42 ? "/fail" : "/products/" + i % 40;
+
     private static final List<Client> CLIENTS = List.of(
-            new Client("127.0.0.11", "Mozilla/5.0 (X11; Linux x86_64)", 4, i -> i % 20 == 7 ? "/fail"
-                    : i % 4 == 0 ? "/static/app.js" : i % 4 == 1 ? "/static/style.css" : "/products/" + i % 40),
-            new Client("127.0.0.12", "inventory-sync/2.1", 8, i -> "/api/items/" + i % 200),
-            new Client("127.0.0.13", null, 3, i -> "/login"));
+            new Client("127.0.0.21", BROWSER, 6, 600, BROWSING),
+            new Client("127.0.0.22", BROWSER, 6, 800, BROWSING),
+            new Client("127.0.0.23", BROWSER, 6, 1000, BROWSING),
+            new Client("127.0.0.24", BROWSER, 6, 1200, BROWSING),
+            new Client("127.0.0.31", "inventory-sync/2.1", 1, 15, i -> i % 97 == 5 ? "/fail" : "/api/items/" + i % 200),
+            new Client("127.0.0.41", null, 1, 4, i -> "/login"));
 
     private final ExecutorService threads = Executors.newFixedThreadPool(CLIENTS.size());
     private final AtomicBoolean stopped = new AtomicBoolean();
@@ -59,7 +69,7 @@ final class DashboardTraffic implements AutoCloseable {
             try {
                 client.get(c.path().apply(i));
                 answered.incrementAndGet();
-                Thread.sleep(c.pauseMillis());
+                Thread.sleep((i + 1) % c.burst() == 0 ? c.thinkMillis() : BETWEEN_REQUESTS_MILLIS);
             } catch (IOException e) {
                 // PIBL closed the connection (a 502 does): start a new one.
                 closeQuietly(client);

@@ -23,6 +23,7 @@
   const $ = (id) => document.getElementById(id);
   const totals = Object.fromEntries(TILES.map(([id]) => [id, []]));
   const perBackend = new Map();
+  const hitRatios = [];
   let lastSuccess = null;
   let failingSince = null;
 
@@ -45,8 +46,9 @@
     return integer.format(v);
   }
 
+  /** A percentile; 0 means no request in the window, so there is nothing to show. */
   function millis(v) {
-    if (!isNumber(v)) return '–';
+    if (!isNumber(v) || v === 0) return '–';
     if (v >= 1000) return (v / 1000).toFixed(2) + ' s';
     if (v >= 100) return v.toFixed(0) + ' ms';
     if (v >= 10) return v.toFixed(1) + ' ms';
@@ -312,7 +314,16 @@
       : stat('lookups', count(lookups)));
     stats.appendChild(stat('memory', count(c.memoryEntries), 'entries · ' + bytes(c.memoryBytes)));
     stats.appendChild(stat('disk', count(c.diskEntries), 'entries · ' + bytes(c.diskBytes)));
+    if (isNumber(c.bytesServed)) stats.appendChild(stat('served from cache', bytes(c.bytesServed), 'since start'));
     body.appendChild(stats);
+
+    push(hitRatios, ratio);
+    const trend = el('div', 'cache-trend');
+    trend.appendChild(el('span', 'label', 'hit ratio, last 60 s'));
+    const chart = svg('spark');
+    sparkline(chart, hitRatios);
+    trend.appendChild(chart);
+    body.appendChild(trend);
     box.appendChild(body);
   }
 
