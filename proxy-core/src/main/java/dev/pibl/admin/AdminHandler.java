@@ -54,7 +54,8 @@ import java.util.function.Supplier;
  *   <li>{@code GET /admin/status}: the dashboard's JSON (totals, backends, cache, scoring, errors).</li>
  * </ul>
  * With a token configured, every request must carry {@code Authorization: Bearer <token>} (401
- * otherwise). Every answer but {@code /metrics} is JSON. Answers that walk many objects (top
+ * otherwise), except for the HTML dashboard's static files ({@code /admin/}, {@link DashboardAssets}).
+ * Every answer but {@code /metrics} and those files is JSON. Answers that walk many objects (top
  * clients, metrics, status) are built on the admin executor, the rest on the connection's event
  * loop. One instance per admin connection, on its event loop.
  */
@@ -69,7 +70,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
      * @param reload      reloads the configuration; slow, so only ever called on {@code slow}
      */
     record Routes(String token, ResponseCache cache, Supplier<ScoringSetup.Scoring> liveScoring,
-            Supplier<ReloadResult> reload, Executor slow, Monitoring monitoring) {
+            Supplier<ReloadResult> reload, Executor slow, Monitoring monitoring, DashboardAssets dashboard) {
 
         /** Score balancing now, or null; read once per request, since a reload may change it. */
         ScoringSetup.Scoring scoring() {
@@ -207,6 +208,10 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private FullHttpResponse answer(FullHttpRequest request) {
         if (!request.decoderResult().isSuccess()) {
             return error(HttpResponseStatus.BAD_REQUEST, "malformed request");
+        }
+        String path = new QueryStringDecoder(request.uri()).path();
+        if (DashboardAssets.handles(path)) {
+            return routes.dashboard().answer(request.method(), path, request.headers());
         }
         if (!authorized(request)) {
             FullHttpResponse r = error(HttpResponseStatus.UNAUTHORIZED, "missing or wrong bearer token (admin.token)");

@@ -58,12 +58,14 @@ public final class AdminServer implements AutoCloseable {
             Supplier<ReloadResult> reload, EventLoopGroup group, Transport transport, Monitoring monitoring) {
         requireNonNull(config, "config");
         requireNonNull(monitoring, "monitoring");
+        DashboardAssets dashboard = DashboardAssets.load();
         // Answers that walk every client or every meter, and reloads, run here, one at a time, never
         // on an event loop; so do the status windows' samples, which therefore need no lock.
         ScheduledExecutorService slow = Executors.newSingleThreadScheduledExecutor(
                 new DefaultThreadFactory("pibl-admin", true));
         slow.scheduleAtFixedRate(monitoring::sample, 1, 1, TimeUnit.SECONDS);
-        AdminHandler.Routes routes = new AdminHandler.Routes(config.token(), cache, scoring, reload, slow, monitoring);
+        AdminHandler.Routes routes = new AdminHandler.Routes(config.token(), cache, scoring, reload, slow, monitoring,
+                dashboard);
         ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(transport.serverChannelClass())
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override

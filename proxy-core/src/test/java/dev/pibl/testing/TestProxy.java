@@ -217,7 +217,12 @@ public final class TestProxy implements AutoCloseable {
 
         /** Runs the admin listener on an ephemeral loopback port with this token ("" for none). */
         public Builder admin(String token) {
-            this.admin = new AdminConfig(true, 0, "127.0.0.1", token);
+            return admin(token, 0);
+        }
+
+        /** Runs the admin listener on 127.0.0.1:{@code port}, as a restarted PIBL would keep its port. */
+        public Builder admin(String token, int port) {
+            this.admin = new AdminConfig(true, port, "127.0.0.1", token);
             return this;
         }
 
