@@ -11,13 +11,20 @@ import java.nio.file.Path;
  * @param stdout whether access-log lines also go to standard output
  * @param format one line of text, or one JSON object per line
  * @param detail the summary fields only, or also the request's and the response's headers
+ * @param rotate when the file is rolled and how many rolled files are kept
  */
-public record LoggingConfig(Path file, boolean stdout, Format format, Detail detail) {
+public record LoggingConfig(Path file, boolean stdout, Format format, Detail detail, Rotation rotate) {
 
     public LoggingConfig {
         requireNonNull(file, "file");
         requireNonNull(format, "format");
         requireNonNull(detail, "detail");
+        requireNonNull(rotate, "rotate");
+    }
+
+    /** These settings with the default rotation. */
+    public LoggingConfig(Path file, boolean stdout, Format format, Detail detail) {
+        this(file, stdout, format, detail, Rotation.DEFAULTS);
     }
 
     /** This configuration with another detail level (what a reload may change). */
@@ -30,4 +37,31 @@ public record LoggingConfig(Path file, boolean stdout, Format format, Detail det
 
     /** How much of each exchange the access log shows. */
     public enum Detail { SUMMARY, HEADERS }
+
+    /**
+     * {@code logging.rotate}: the file is rolled at midnight UTC and whenever it reaches
+     * {@code maxFileSize}, gzipped; rolled files older than {@code maxHistoryDays} days are deleted,
+     * and the oldest go first while all of them together exceed {@code totalSizeCap}.
+     *
+     * @param maxFileSize    bytes at which the active file is rolled, at least 1
+     * @param maxHistoryDays days of rolled files kept, at least 1
+     * @param totalSizeCap   bytes all rolled files may take together; 0 for no cap
+     */
+    public record Rotation(long maxFileSize, int maxHistoryDays, long totalSizeCap) {
+
+        /** Daily and at 100 MiB, 14 days and 5 GiB kept. */
+        public static final Rotation DEFAULTS = new Rotation(100L << 20, 14, 5L << 30);
+
+        public Rotation {
+            if (maxFileSize < 1) {
+                throw new IllegalArgumentException("maxFileSize: " + maxFileSize + " (expected: at least 1)");
+            }
+            if (maxHistoryDays < 1) {
+                throw new IllegalArgumentException("maxHistoryDays: " + maxHistoryDays + " (expected: at least 1)");
+            }
+            if (totalSizeCap < 0) {
+                throw new IllegalArgumentException("totalSizeCap: " + totalSizeCap + " (expected: 0 or more)");
+            }
+        }
+    }
 }
