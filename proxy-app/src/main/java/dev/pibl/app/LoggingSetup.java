@@ -122,7 +122,7 @@ final class LoggingSetup {
         async.setQueueSize(queueSize);
         async.setDiscardingThreshold(0);
         async.setNeverBlock(true);
-        FanOutAppender fanOut = new FanOutAppender(outputs);
+        FanOutAppender fanOut = new FanOutAppender(outputs, () -> async.getNumberOfElementsInQueue() == 0);
         fanOut.setContext(context);
         fanOut.setName(name + "-outputs");
         fanOut.start();

@@ -36,7 +36,7 @@ import org.slf4j.spi.LoggingEventBuilder;
  *
  * <p>In JSON format each exchange is one logging event whose SLF4J key-value pairs are the same
  * fields ({@link AccessLogFields}); the application's JSON encoder writes them, after the event's
- * time, as one object per line. With detail {@code headers} both formats carry the request's
+ * time, as one object per line. The events are handed over in the same per-loop batches. With detail {@code headers} both formats carry the request's
  * headers as received and the response's as sent, with credentials redacted.
  */
 public final class AccessLog {
@@ -80,8 +80,8 @@ public final class AccessLog {
     }
 
     /**
-     * JSON format: each exchange's fields, in order, to {@code events} as it completes, on the
-     * connection's event loop. The map is the sink's to keep.
+     * JSON format: each exchange's fields, in order, to {@code events} in the event-loop
+     * iteration where it completes, on that loop's thread. The map is the sink's to keep.
      */
     public static AccessLog json(LoggingConfig.Detail detail, Consumer<Map<String, Object>> events) {
         return new AccessLog(detail, null, null, requireNonNull(events, "events"));
@@ -126,33 +126,46 @@ public final class AccessLog {
         return detail == LoggingConfig.Detail.HEADERS;
     }
 
-    /** Writes {@code r}: a JSON event now, or a text line into the calling event loop's batch. */
+    /** Adds {@code r} to the calling event loop's batch, as a text line or a JSON event; {@code loop} flushes it later. */
     void emit(AccessLogRecord r, EventExecutor loop) {
-        if (eventSink != null) {
-            eventSink.accept(AccessLogFields.of(r));
-            return;
-        }
         Batch batch = batches.get();
-        StringBuilder sb = batch.lines;
-        text(sb, r);
-        sb.append('\n');
-        if (sb.length() >= MAX_BATCH_CHARS) {
-            batch.flush();
-        } else if (!batch.scheduled) {
+        if (eventSink != null) {
+            batch.events.add(AccessLogFields.of(r));
+            if (batch.events.size() >= MAX_BATCH_EVENTS) {
+                batch.flush();
+                return;
+            }
+        } else {
+            StringBuilder sb = batch.lines;
+            text(sb, r);
+            sb.append('\n');
+            if (sb.length() >= MAX_BATCH_CHARS) {
+                batch.flush();
+                return;
+            }
+        }
+        if (!batch.scheduled) {
             batch.scheduled = true;
             try {
                 loop.execute(batch);
             } catch (RejectedExecutionException shuttingDown) {
-                batch.run(); // the loop no longer takes tasks: hand the lines over now
+                batch.run(); // the loop no longer takes tasks: hand the entries over now
             }
         }
     }
 
     private static final int MAX_BATCH_CHARS = 64 * 1024;
+    private static final int MAX_BATCH_EVENTS = 256;
 
-    /** One event loop's pending lines. Touched only by that loop's thread. */
+    /**
+     * One event loop's pending entries: text lines, or JSON events. Touched only by that loop's
+     * thread. JSON events stay one logging event each, but are handed over together at the end
+     * of the loop iteration: the async appender's worker then wakes once per burst and drains
+     * it, instead of once per exchange.
+     */
     private final class Batch implements Runnable {
         final StringBuilder lines = new StringBuilder(4096);
+        final List<Map<String, Object>> events = new ArrayList<>();
         boolean scheduled;
 
         @Override
@@ -162,6 +175,12 @@ public final class AccessLog {
         }
 
         void flush() {
+            if (!events.isEmpty()) {
+                for (int i = 0; i < events.size(); i++) {
+                    eventSink.accept(events.get(i));
+                }
+                events.clear();
+            }
             if (lines.length() == 0) {
                 return;
             }

@@ -61,7 +61,7 @@ class AccessLogJsonFieldsTest {
         DefaultFullHttpResponse res = response(HttpResponseStatus.OK, "hello");
         res.headers().set("X-Cache", "MISS");
         ch.writeOutbound(res);
-        assertThat(events).as("written as the exchange completes, not batched").singleElement()
+        assertThat(events).as("one event for the exchange").singleElement()
                 .isEqualTo(Map.ofEntries(
                         entry("request_id", forwarded.headers().get(RequestIds.HEADER)),
                         entry("client", "embedded"),
