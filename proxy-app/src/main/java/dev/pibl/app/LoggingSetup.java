@@ -152,7 +152,7 @@ final class LoggingSetup {
         policy.setParent(appender);
         policy.setFileNamePattern(file + ".%d{yyyy-MM-dd,UTC}.%i.gz");
         policy.setMaxFileSize(new FileSize(rotate.maxFileSize()));
-        policy.setMaxHistory(rotate.maxHistoryDays());
+        policy.setMaxHistory((int) rotate.maxHistory().toDays()); // the pattern rolls daily: periods are days
         if (rotate.totalSizeCap() > 0) {
             policy.setTotalSizeCap(new FileSize(rotate.totalSizeCap()));
         }

@@ -110,10 +110,11 @@ class LoggingRotationTest {
 
     @Test
     void aFileThatReachesMaxFileSizeIsRolledAndGzipped() throws IOException {
-        open(new LoggingConfig.Rotation(1024, 14, 0));
+        open(new LoggingConfig.Rotation(1024, Duration.ofDays(14), 0));
         String line = "x".repeat(99); // 100 bytes with its newline
         for (int i = 0; i < 25; i++) {
             write(line);
+            awaitCompressed(); // rolls are far apart in real use: one gzip at a time
         }
         appender.stop(); // waits for the compression in progress
         String today = LocalDate.now(ZoneOffset.UTC).toString();
@@ -125,7 +126,7 @@ class LoggingRotationTest {
 
     @Test
     void theFileRollsAtMidnightUtcIntoAFileNamedForTheDayItHolds() throws IOException {
-        open(new LoggingConfig.Rotation(1 << 20, 14, 0));
+        open(new LoggingConfig.Rotation(1 << 20, Duration.ofDays(14), 0));
         long now = System.currentTimeMillis();
         setPolicyTime(now);
         write("first day");
@@ -140,7 +141,7 @@ class LoggingRotationTest {
 
     @Test
     void filesOlderThanMaxHistoryAreDeleted() throws IOException {
-        open(new LoggingConfig.Rotation(1 << 20, 2, 0));
+        open(new LoggingConfig.Rotation(1 << 20, Duration.ofDays(2), 0));
         long start = System.currentTimeMillis();
         for (int day = 0; day < 6; day++) {
             setPolicyTime(start + day * DAY);
@@ -160,7 +161,7 @@ class LoggingRotationTest {
 
     @Test
     void theOldestRolledFilesGoFirstPastTheTotalSizeCap() throws IOException {
-        open(new LoggingConfig.Rotation(1024, 14, 3 * 1024));
+        open(new LoggingConfig.Rotation(1024, Duration.ofDays(14), 3 * 1024));
         Random random = new Random(7);
         byte[] noise = new byte[75];
         for (int i = 0; i < 200; i++) { // 20 KB of text that barely compresses: some 20 rolled files

@@ -71,7 +71,7 @@ class LoggingSetupTest {
         Path access = dir.resolve("access.log");
         Path features = dir.resolve("features.jsonl");
         LoggingSetup.configure(context, new LoggingConfig(access, false, LoggingConfig.Format.TEXT,
-                LoggingConfig.Detail.SUMMARY, new LoggingConfig.Rotation(1024, 14, 0)), features);
+                LoggingConfig.Detail.SUMMARY, new LoggingConfig.Rotation(1024, Duration.ofDays(14), 0)), features);
         String line = "{\"key\":\"" + "k".repeat(90) + "\"}";
         for (int i = 0; i < 12; i++) { // past 1 KiB: the file rolls
             context.getLogger(FeatureExport.LOGGER_NAME).info(line);

@@ -413,12 +413,12 @@ final class ConfigBinder {
     private static LoggingConfig.Rotation rotation(Section s) {
         LoggingConfig.Rotation d = LoggingConfig.Rotation.DEFAULTS;
         long maxFileSize = s.size("max-file-size", d.maxFileSize(), KIB, Long.MAX_VALUE, "a size of at least 1KiB");
-        Duration history = s.duration("max-history", Duration.ofDays(d.maxHistoryDays()), Duration.ofDays(1),
+        Duration history = s.duration("max-history", d.maxHistory(), Duration.ofDays(1),
                 MAX_HISTORY, MAX_HISTORY_EXPECTED);
         // Files roll once a day, so retention counts days: 36h would silently mean one day or two.
         if (!history.equals(Duration.ofDays(history.toDays())) && !s.failed("max-history")) {
             s.fail("max-history", MAX_HISTORY_EXPECTED);
-            history = Duration.ofDays(d.maxHistoryDays());
+            history = d.maxHistory();
         }
         long totalSizeCap = s.size("total-size-cap", d.totalSizeCap(), 0, Long.MAX_VALUE,
                 "0 (no cap) or a size such as 5GiB");
@@ -434,7 +434,7 @@ final class ConfigBinder {
                         + DataSizes.format(totalSizeCap));
             }
         }
-        return new LoggingConfig.Rotation(maxFileSize, (int) history.toDays(), totalSizeCap);
+        return new LoggingConfig.Rotation(maxFileSize, history, totalSizeCap);
     }
 
     private static Path path(Section s, String key, String defaultValue, String expected) {

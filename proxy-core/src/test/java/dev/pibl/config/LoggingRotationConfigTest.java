@@ -5,6 +5,7 @@ import static dev.pibl.config.Configs.parse;
 import static dev.pibl.config.Configs.problems;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** {@code logging.rotate}: sizes and days as operators write them, and the mistakes they make. */
@@ -13,7 +14,7 @@ class LoggingRotationConfigTest {
     @Test
     void absentRotationKeepsTodaysPolicy() throws ConfigException {
         assertThat(parse(ONE_BACKEND + "logging:\n  format: json\n").logging().rotate())
-                .isEqualTo(new LoggingConfig.Rotation(100L << 20, 14, 5L << 30));
+                .isEqualTo(new LoggingConfig.Rotation(100L << 20, Duration.ofDays(14), 5L << 30));
     }
 
     @Test
@@ -21,13 +22,13 @@ class LoggingRotationConfigTest {
         LoggingConfig.Rotation r = parse(ONE_BACKEND
                 + "logging:\n  rotate: { max-file-size: 10MiB, max-history: 30d, total-size-cap: 2GiB }\n")
                 .logging().rotate();
-        assertThat(r).isEqualTo(new LoggingConfig.Rotation(10L << 20, 30, 2L << 30));
+        assertThat(r).isEqualTo(new LoggingConfig.Rotation(10L << 20, Duration.ofDays(30), 2L << 30));
     }
 
     @Test
     void historyMayBeWrittenInHoursWhenItIsWholeDays() throws ConfigException {
-        assertThat(parse(ONE_BACKEND + "logging:\n  rotate: { max-history: 48h }\n").logging().rotate().maxHistoryDays())
-                .isEqualTo(2);
+        assertThat(parse(ONE_BACKEND + "logging:\n  rotate: { max-history: 48h }\n").logging().rotate().maxHistory())
+                .isEqualTo(Duration.ofDays(2));
     }
 
     @Test
@@ -70,5 +71,11 @@ class LoggingRotationConfigTest {
         assertThat(problems(ONE_BACKEND + "logging:\n  rotate: { max-size: 1GiB }\n")).containsExactly(
                 "pibl.yaml:4: logging.rotate.max-size: unknown key (expected: one of max-file-size, max-history,"
                         + " total-size-cap)");
+    }
+
+    @Test
+    void aReloadedDetailKeepsTheRotationInForce() throws ConfigException {
+        LoggingConfig running = parse(ONE_BACKEND + "logging:\n  rotate: { max-file-size: 10MiB }\n").logging();
+        assertThat(running.withDetail(LoggingConfig.Detail.HEADERS).rotate()).isEqualTo(running.rotate());
     }
 }

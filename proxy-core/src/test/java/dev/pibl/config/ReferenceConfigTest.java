@@ -125,6 +125,6 @@ class ReferenceConfigTest {
                 1024, CacheConfig.Fsync.ALWAYS, 0, Duration.ofMillis(1)));
         assertThat(c.admin()).isEqualTo(new AdminConfig(false, 9191, "::1", "abcdefghijklmnop0123"));
         assertThat(c.logging()).isEqualTo(new LoggingConfig(Path.of("/var/log/pibl/access.log"), false,
-                LoggingConfig.Format.JSON, LoggingConfig.Detail.HEADERS, new LoggingConfig.Rotation(1024, 3650, 0)));
+                LoggingConfig.Format.JSON, LoggingConfig.Detail.HEADERS, new LoggingConfig.Rotation(1024, Duration.ofDays(3650), 0)));
     }
 }
