@@ -67,8 +67,8 @@ scenario_mode() { echo "${SCENARIO_MODE[$1]:-proxy}"; }
 # "proxy" (no cache) or "cache" (its cache on); a target is started once per mode the
 # scenarios need, and only in the modes TARGET_MODES lists for it (default: both).
 declare -A TARGET_LABEL=([direct]="direct" [nginx]="nginx" [haproxy]="HAProxy" [pibl]="PIBL"
-                         [varnish]="Varnish" [pibl-score]="PIBL (score)")
-declare -A TARGET_MODES=([direct]="proxy" [varnish]="cache" [pibl-score]="proxy")
+                         [varnish]="Varnish" [pibl-score]="PIBL (score)" [pibl-json]="PIBL (JSON log)")
+declare -A TARGET_MODES=([direct]="proxy" [varnish]="cache" [pibl-score]="proxy" [pibl-json]="proxy")
 target_modes() { echo "${TARGET_MODES[$1]:-proxy cache}"; }
 # "nginx", or "nginx (cache)" for a target that runs in both modes, started for the cache
 target_label() {
@@ -506,7 +506,7 @@ start_target_pibl() {
         else
             printf 'balancing:\n  policy: round-robin\n'
         fi
-        printf 'logging:\n  file: %s\n  stdout: false\n' "$T_LOG"
+        printf 'logging:\n  file: %s\n  stdout: false\n  format: %s\n' "$T_LOG" "${PIBL_LOG_FORMAT:-text}"
         if [[ $T_MODE == cache ]]; then
             printf 'cache:\n  enabled: true\n  default-ttl: 60s\n  directory: %s\n' "$TMPD/pibl-cache"
             printf '  memory-size: 256MiB\n  max-object-size: 8MiB\n'
@@ -520,7 +520,7 @@ start_target_pibl() {
     spawn pibl "$T_CPU" "$TMPD/pibl.out" "$TMPD/pibl.err" \
         java $PIBL_JAVA_OPTS -jar "$PIBL_JAR" --config "$TMPD/pibl.yaml"
     T_PGID=$SPAWNED
-    T_DESC="PIBL $(basename "$PIBL_JAR") ($(date -r "$PIBL_JAR" '+%F %T')): java $PIBL_JAVA_OPTS, io-threads 1, ${PIBL_POLICY:-round-robin}, access log to file"
+    T_DESC="PIBL $(basename "$PIBL_JAR") ($(date -r "$PIBL_JAR" '+%F %T')): java $PIBL_JAVA_OPTS, io-threads 1, ${PIBL_POLICY:-round-robin}, ${PIBL_LOG_FORMAT:-text} access log to file"
     [[ ${PIBL_POLICY:-round-robin} == score ]] && T_DESC+=" (builtin model config/models/behaviour.json; three tiers, each over all backends)"
     [[ $T_MODE == cache ]] && T_DESC+="; cache on (memory-size 256MiB, max-object-size 8MiB, default-ttl 60s, directory in the temp dir)"
     wait_ready pibl "$T_PGID" "http://127.0.0.1:$T_PORT/1k.bin" 1024
@@ -529,6 +529,11 @@ start_target_pibl() {
 # PIBL with balancing.policy: score, in the same run as round-robin PIBL (pibl-score/pibl).
 start_target_pibl_score() {
     PIBL_POLICY=score start_target_pibl
+}
+
+# PIBL with logging.format: json, in the same run as the text-format PIBL (pibl-json/pibl).
+start_target_pibl_json() {
+    PIBL_LOG_FORMAT=json start_target_pibl
 }
 
 # -------------------------------------------------------------- measuring ----

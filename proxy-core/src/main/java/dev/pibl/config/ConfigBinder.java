@@ -50,7 +50,10 @@ final class ConfigBinder {
     private static final List<String> COALESCE_KEYS = List.of("max-waiters", "timeout");
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9._~+/-]{16,256}=*");
     private static final Pattern FIELD_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}");
-    private static final List<String> LOGGING_KEYS = List.of("file", "stdout", "format", "detail");
+    private static final List<String> LOGGING_KEYS = List.of("file", "stdout", "format", "detail", "rotate");
+    private static final List<String> ROTATE_KEYS = List.of("max-file-size", "max-history", "total-size-cap");
+    private static final Duration MAX_HISTORY = Duration.ofDays(3650);
+    private static final String MAX_HISTORY_EXPECTED = "a whole number of days from 1d to 3650d";
 
     private static final String PORT_EXPECTED = "an integer from 1 to 65535";
     private static final String URL_EXPECTED = "http://host:port";
@@ -403,7 +406,35 @@ final class ConfigBinder {
                 path(s, "file", "logs/access.log", "a file path"),
                 s.bool("stdout", true),
                 s.choice("format", LoggingConfig.Format.TEXT, formats, choices(formats.keySet())),
-                s.choice("detail", LoggingConfig.Detail.SUMMARY, details, choices(details.keySet())));
+                s.choice("detail", LoggingConfig.Detail.SUMMARY, details, choices(details.keySet())),
+                rotation(s.section("rotate", ROTATE_KEYS)));
+    }
+
+    private static LoggingConfig.Rotation rotation(Section s) {
+        LoggingConfig.Rotation d = LoggingConfig.Rotation.DEFAULTS;
+        long maxFileSize = s.size("max-file-size", d.maxFileSize(), KIB, Long.MAX_VALUE, "a size of at least 1KiB");
+        Duration history = s.duration("max-history", d.maxHistory(), Duration.ofDays(1),
+                MAX_HISTORY, MAX_HISTORY_EXPECTED);
+        // Files roll once a day, so retention counts days: 36h would silently mean one day or two.
+        if (!history.equals(Duration.ofDays(history.toDays())) && !s.failed("max-history")) {
+            s.fail("max-history", MAX_HISTORY_EXPECTED);
+            history = d.maxHistory();
+        }
+        long totalSizeCap = s.size("total-size-cap", d.totalSizeCap(), 0, Long.MAX_VALUE,
+                "0 (no cap) or a size such as 5GiB");
+        // A cap below one file's size would delete each file as soon as it is rolled.
+        if (totalSizeCap != 0 && totalSizeCap < maxFileSize
+                && !s.failed("max-file-size") && !s.failed("total-size-cap")) {
+            // Blame the key the operator wrote: the other one may be a default they never saw.
+            if (s.get("total-size-cap") != null) {
+                s.fail("total-size-cap", "0 (no cap) or a size no smaller than logging.rotate.max-file-size, "
+                        + DataSizes.format(maxFileSize));
+            } else {
+                s.fail("max-file-size", "a size no larger than logging.rotate.total-size-cap, "
+                        + DataSizes.format(totalSizeCap));
+            }
+        }
+        return new LoggingConfig.Rotation(maxFileSize, history, totalSizeCap);
     }
 
     private static Path path(Section s, String key, String defaultValue, String expected) {

@@ -10,29 +10,34 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
- * Formats access-log records and hands them to a sink in batches: by default the SLF4J logger
- * {@value #LOGGER_NAME}, which the application routes through an async appender to stdout and a
- * rolling file, so no event loop ever waits on a disk. Thread-safe; shared by all connections.
+ * Writes access-log records: by default to the SLF4J logger {@value #LOGGER_NAME}, which the
+ * application routes through an async appender to stdout and a rolling file, so no event loop ever
+ * waits on a disk. Thread-safe; shared by all connections; {@link #setDetail} may be called from
+ * any thread.
  *
- * <p>Lines are batched per event loop, like nginx's {@code access_log ... buffer=}: each line is
- * appended to its event loop's buffer, and the buffer is handed to the sink by a task that runs
+ * <p>Text lines are batched per event loop, like nginx's {@code access_log ... buffer=}: each line
+ * is appended to its event loop's buffer, and the buffer is handed to the sink by a task that runs
  * once the loop has processed its current batch of I/O (or at once past 64 KiB). Under load many
  * lines travel in one logging event and one write; when traffic is light, a line still reaches the
  * sink within the same loop iteration. Each string the sink receives is one or more complete lines,
- * each ending in a newline.
+ * each ending in a newline. Text lines look like
+ * {@code 2026-11-22T13:19:40.123Z 5f0c1a0000000001 127.0.0.1 "GET /a HTTP/1.1" 200 0 1024 1.234ms backend=node-1 upstream=1.101ms}.
  *
- * <p>Text lines look like
- * {@code 2026-11-22T13:19:40.123Z 5f0c1a0000000001 127.0.0.1 "GET /a HTTP/1.1" 200 0 1024 1.234ms backend=node-1 upstream=1.101ms};
- * JSON lines carry the same fields as one object. With detail {@code headers} both carry the
- * request's headers as received and the response's as sent, with credentials redacted.
+ * <p>In JSON format each exchange is one logging event whose SLF4J key-value pairs are the same
+ * fields ({@link AccessLogFields}); the application's JSON encoder writes them, after the event's
+ * time, as one object per line. The events are handed over in the same per-loop batches. With detail {@code headers} both formats carry the request's
+ * headers as received and the response's as sent, with credentials redacted.
  */
 public final class AccessLog {
 
@@ -42,10 +47,10 @@ public final class AccessLog {
     private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss")
             .withZone(ZoneOffset.UTC);
 
-    private final LoggingConfig.Format format;
-    private final LoggingConfig.Detail detail;
     private final Clock clock;
-    private final Consumer<String> sink;
+    private final Consumer<String> lineSink; // text format, else null
+    private final Consumer<Map<String, Object>> eventSink; // JSON format, else null
+    private volatile LoggingConfig.Detail detail;
     private volatile CachedSecond cachedSecond = new CachedSecond(Long.MIN_VALUE, "");
     private final FastThreadLocal<Batch> batches = new FastThreadLocal<>() {
         @Override
@@ -54,53 +59,113 @@ public final class AccessLog {
         }
     };
 
-    public AccessLog(LoggingConfig.Format format, LoggingConfig.Detail detail, Clock clock, Consumer<String> sink) {
-        this.format = requireNonNull(format, "format");
+    private AccessLog(LoggingConfig.Detail detail, Clock clock, Consumer<String> lineSink,
+            Consumer<Map<String, Object>> eventSink) {
         this.detail = requireNonNull(detail, "detail");
-        this.clock = requireNonNull(clock, "clock");
-        this.sink = requireNonNull(sink, "sink");
+        this.clock = clock;
+        this.lineSink = lineSink;
+        this.eventSink = eventSink;
+    }
+
+    /**
+     * Text lines, in batches, to {@code sink} (tests, and callers with a sink of their own).
+     *
+     * @throws IllegalArgumentException for the JSON format: its events are maps, see {@link #json}
+     */
+    public AccessLog(LoggingConfig.Format format, LoggingConfig.Detail detail, Clock clock, Consumer<String> sink) {
+        this(detail, requireNonNull(clock, "clock"), requireNonNull(sink, "sink"), null);
+        if (requireNonNull(format, "format") != LoggingConfig.Format.TEXT) {
+            throw new IllegalArgumentException("format: " + format + " (expected: TEXT; JSON events go to AccessLog.json)");
+        }
+    }
+
+    /**
+     * JSON format: each exchange's fields, in order, to {@code events} in the event-loop
+     * iteration where it completes, on that loop's thread. The map is the sink's to keep.
+     */
+    public static AccessLog json(LoggingConfig.Detail detail, Consumer<Map<String, Object>> events) {
+        return new AccessLog(detail, null, null, requireNonNull(events, "events"));
     }
 
     /** An access log writing to the {@value #LOGGER_NAME} logger; disabled when that logger is off. */
     public static AccessLog toLogger(LoggingConfig config) {
-        Logger logger = LoggerFactory.getLogger(LOGGER_NAME);
-        if (!logger.isInfoEnabled()) {
-            return new AccessLog(config.format(), config.detail(), Clock.systemUTC(), line -> { });
-        }
-        return new AccessLog(config.format(), config.detail(), Clock.systemUTC(), logger::info);
+        return toLogger(config, LoggerFactory.getLogger(LOGGER_NAME));
     }
 
+    /**
+     * An access log writing to {@code logger}: a batch of text lines per event, or in JSON format
+     * one event per exchange carrying its fields as key-value pairs. Disabled when the logger is off.
+     */
+    public static AccessLog toLogger(LoggingConfig config, Logger logger) {
+        requireNonNull(logger, "logger");
+        boolean on = logger.isInfoEnabled();
+        if (config.format() == LoggingConfig.Format.JSON) {
+            return json(config.detail(), on ? fields -> log(logger, fields) : fields -> { });
+        }
+        return new AccessLog(config.format(), config.detail(), Clock.systemUTC(), on ? logger::info : line -> { });
+    }
+
+    private static void log(Logger logger, Map<String, Object> fields) {
+        LoggingEventBuilder event = logger.atInfo();
+        for (Map.Entry<String, Object> field : fields.entrySet()) {
+            event.addKeyValue(field.getKey(), field.getValue());
+        }
+        event.log();
+    }
+
+    /**
+     * How much the exchanges that start from now on show; one in progress keeps the detail it
+     * started with, so its request and response are described alike. Any thread (a reload).
+     */
+    public void setDetail(LoggingConfig.Detail detail) {
+        this.detail = requireNonNull(detail, "detail");
+    }
+
+    /** The detail in force; read once per exchange, as it starts. */
     boolean logsHeaders() {
         return detail == LoggingConfig.Detail.HEADERS;
     }
 
-    /** Formats {@code r} into the calling event loop's batch; {@code loop} flushes it later. */
+    /** Adds {@code r} to the calling event loop's batch, as a text line or a JSON event; {@code loop} flushes it later. */
     void emit(AccessLogRecord r, EventExecutor loop) {
         Batch batch = batches.get();
-        StringBuilder sb = batch.lines;
-        if (format == LoggingConfig.Format.JSON) {
-            json(sb, r);
+        if (eventSink != null) {
+            batch.events.add(AccessLogFields.of(r));
+            if (batch.events.size() >= MAX_BATCH_EVENTS) {
+                batch.flush();
+                return;
+            }
         } else {
+            StringBuilder sb = batch.lines;
             text(sb, r);
+            sb.append('\n');
+            if (sb.length() >= MAX_BATCH_CHARS) {
+                batch.flush();
+                return;
+            }
         }
-        sb.append('\n');
-        if (sb.length() >= MAX_BATCH_CHARS) {
-            batch.flush();
-        } else if (!batch.scheduled) {
+        if (!batch.scheduled) {
             batch.scheduled = true;
             try {
                 loop.execute(batch);
             } catch (RejectedExecutionException shuttingDown) {
-                batch.run(); // the loop no longer takes tasks: hand the lines over now
+                batch.run(); // the loop no longer takes tasks: hand the entries over now
             }
         }
     }
 
     private static final int MAX_BATCH_CHARS = 64 * 1024;
+    private static final int MAX_BATCH_EVENTS = 256;
 
-    /** One event loop's pending lines. Touched only by that loop's thread. */
+    /**
+     * One event loop's pending entries: text lines, or JSON events. Touched only by that loop's
+     * thread. JSON events stay one logging event each, but are handed over together at the end
+     * of the loop iteration: the async appender's worker then wakes once per burst and drains
+     * it, instead of once per exchange.
+     */
     private final class Batch implements Runnable {
         final StringBuilder lines = new StringBuilder(4096);
+        final List<Map<String, Object>> events = new ArrayList<>();
         boolean scheduled;
 
         @Override
@@ -110,6 +175,12 @@ public final class AccessLog {
         }
 
         void flush() {
+            if (!events.isEmpty()) {
+                for (int i = 0; i < events.size(); i++) {
+                    eventSink.accept(events.get(i));
+                }
+                events.clear();
+            }
             if (lines.length() == 0) {
                 return;
             }
@@ -120,17 +191,17 @@ public final class AccessLog {
             } else {
                 lines.setLength(0);
             }
-            sink.accept(text);
+            lineSink.accept(text);
         }
     }
 
     private void text(StringBuilder sb, AccessLogRecord r) {
         appendTime(sb);
         sb.append(' ').append(r.requestId).append(' ').append(r.clientIp).append(" \"");
-        escape(sb, r.method);
+        escape(sb, orDash(r.method));
         sb.append(' ');
-        escape(sb, r.uri);
-        sb.append(' ').append(r.protocol).append("\" ").append(r.status)
+        escape(sb, orDash(r.uri));
+        sb.append(' ').append(orDash(r.protocol)).append("\" ").append(r.status)
                 .append(' ').append(r.bytesIn).append(' ').append(r.bytesOut).append(' ');
         appendMillis(sb, r.durationNanos);
         sb.append("ms backend=").append(r.backend == null ? "-" : r.backend).append(" upstream=");
@@ -150,66 +221,29 @@ public final class AccessLog {
             sb.append(" aborted=").append(r.aborted);
         }
         if (r.requestHeaders != null) {
-            sb.append(" req_headers=\"");
-            escape(sb, r.requestHeaders);
-            sb.append('"');
+            textHeaders(sb, " req_headers=\"", r.requestHeaders);
         }
         if (r.responseHeaders != null) {
-            sb.append(" resp_headers=\"");
-            escape(sb, r.responseHeaders);
-            sb.append('"');
+            textHeaders(sb, " resp_headers=\"", r.responseHeaders);
         }
     }
 
-    private void json(StringBuilder sb, AccessLogRecord r) {
-        sb.append("{\"time\":\"");
-        appendTime(sb);
-        sb.append("\",\"request_id\":\"").append(r.requestId)
-                .append("\",\"client\":\"").append(r.clientIp)
-                .append("\",\"method\":\"");
-        escape(sb, r.method);
-        sb.append("\",\"uri\":\"");
-        escape(sb, r.uri);
-        sb.append("\",\"protocol\":\"").append(r.protocol)
-                .append("\",\"status\":").append(r.status)
-                .append(",\"bytes_in\":").append(r.bytesIn)
-                .append(",\"bytes_out\":").append(r.bytesOut)
-                .append(",\"duration_ms\":");
-        appendMillis(sb, r.durationNanos);
-        sb.append(",\"backend\":");
-        if (r.backend == null) {
-            sb.append("null");
-        } else {
-            sb.append('"');
-            escape(sb, r.backend);
-            sb.append('"');
+    private static String orDash(String value) {
+        return value == null ? "-" : value;
+    }
+
+    /** {@code name: value} lines, separated by an escaped newline, in quotes. */
+    private static void textHeaders(StringBuilder sb, String prefix, List<String> headers) {
+        sb.append(prefix);
+        for (int i = 0; i < headers.size(); i += 2) {
+            if (i > 0) {
+                sb.append("\\n");
+            }
+            escape(sb, headers.get(i));
+            sb.append(": ");
+            escape(sb, headers.get(i + 1));
         }
-        sb.append(",\"upstream_ms\":");
-        if (r.upstreamNanos < 0) {
-            sb.append("null");
-        } else {
-            appendMillis(sb, r.upstreamNanos);
-        }
-        if (r.cache != null) {
-            sb.append(",\"cache\":\"").append(r.cache).append('"');
-        }
-        if (r.scoring != null) {
-            jsonScoring(sb, r.scoring, r.clientIp);
-        }
-        if (r.aborted != null) {
-            sb.append(",\"aborted\":\"").append(r.aborted).append('"');
-        }
-        if (r.requestHeaders != null) {
-            sb.append(",\"request_headers\":\"");
-            escape(sb, r.requestHeaders);
-            sb.append('"');
-        }
-        if (r.responseHeaders != null) {
-            sb.append(",\"response_headers\":\"");
-            escape(sb, r.responseHeaders);
-            sb.append('"');
-        }
-        sb.append('}');
+        sb.append('"');
     }
 
     /** {@code key=… score=0.123 tier=trusted model=v1 shadow=0.456}; the tier marked when it is the fallback. */
@@ -238,32 +272,6 @@ public final class AccessLog {
         }
     }
 
-    private static void jsonScoring(StringBuilder sb, ScoreNote n, String clientIp) {
-        if (n.tier == null) {
-            return;
-        }
-        if (n.clientKey != null && !n.clientKey.equals(clientIp)) {
-            sb.append(",\"client_key\":\"");
-            escape(sb, n.clientKey);
-            sb.append('"');
-        }
-        sb.append(",\"score\":");
-        appendScore(sb, n.score, "null");
-        sb.append(",\"tier\":\"").append(n.tier).append("\",\"tier_fallback\":").append(n.fallback)
-                .append(",\"model\":");
-        if (n.model == null) {
-            sb.append("null");
-        } else {
-            sb.append('"');
-            escape(sb, n.model);
-            sb.append('"');
-        }
-        if (n.hasShadow) {
-            sb.append(",\"shadow_score\":");
-            appendScore(sb, n.shadow, "null");
-        }
-    }
-
     /** A score with three decimals, or {@code none} when NaN. */
     private static void appendScore(StringBuilder sb, double score, String none) {
         if (Double.isNaN(score)) {
@@ -273,19 +281,19 @@ public final class AccessLog {
         appendThousandths(sb, Math.round(score * 1000));
     }
 
-    /** Header lines as {@code name: value}, separated by a newline (escaped to \n in the log). */
-    static String describe(HttpHeaders headers) {
-        StringBuilder sb = new StringBuilder(headers.size() * 32);
+    /**
+     * The headers as they are now, flattened to name, value, name, value..., with the values of
+     * credentials replaced by {@code <redacted>} so that no secret is ever kept for the log.
+     */
+    static List<String> capture(HttpHeaders headers) {
+        List<String> captured = new ArrayList<>(headers.size() * 2);
         Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence();
         while (it.hasNext()) {
             Map.Entry<CharSequence, CharSequence> e = it.next();
-            if (sb.length() > 0) {
-                sb.append('\n');
-            }
-            sb.append(e.getKey()).append(": ");
-            sb.append(isCredential(e.getKey()) ? "<redacted>" : e.getValue());
+            captured.add(e.getKey().toString());
+            captured.add(isCredential(e.getKey()) ? "<redacted>" : e.getValue().toString());
         }
-        return sb.toString();
+        return captured;
     }
 
     private static boolean isCredential(CharSequence name) {

@@ -134,8 +134,9 @@ public final class AccessLogHandler extends ChannelDuplexHandler {
             r.uri = request.uri();
             r.protocol = request.protocolVersion().text();
             request.headers().set(RequestIds.HEADER, r.requestId);
-            if (log.logsHeaders()) {
-                r.requestHeaders = AccessLog.describe(request.headers());
+            r.withHeaders = log.logsHeaders(); // once per exchange: a reload mid-way must not log half
+            if (r.withHeaders) {
+                r.requestHeaders = AccessLog.capture(request.headers());
             }
             exchanges.addLast(r);
         }
@@ -163,8 +164,8 @@ public final class AccessLogHandler extends ChannelDuplexHandler {
             r.status = response.status().code();
             r.responseStarted = true;
             r.cache = response.headers().get(X_CACHE);
-            if (log.logsHeaders()) {
-                r.responseHeaders = AccessLog.describe(response.headers());
+            if (r.withHeaders) {
+                r.responseHeaders = AccessLog.capture(response.headers());
             }
         }
         if (msg instanceof FileRegion region) {
@@ -192,6 +193,7 @@ public final class AccessLogHandler extends ChannelDuplexHandler {
         String id = response.headers().get(RequestIds.HEADER);
         r.requestId = id != null ? id : RequestIds.next();
         r.clientIp = clientIp;
+        r.withHeaders = log.logsHeaders();
         return r;
     }
 

@@ -1,5 +1,7 @@
 package dev.pibl.logging;
 
+import java.util.List;
+
 /**
  * What the access log knows about one exchange. Filled in by {@link AccessLogHandler} and the
  * proxy stage on the connection's event loop, then formatted once by {@link AccessLog}.
@@ -7,13 +9,17 @@ package dev.pibl.logging;
 final class AccessLogRecord implements CompletedExchange {
     String requestId;
     long startNanos;
-    String method = "-";
-    String uri = "-";
-    String protocol = "-";
+    /** The request line's parts; null when a response came without a request (a 408 on a half-sent head). */
+    String method;
+    String uri;
+    String protocol;
     String clientIp;
-    String requestHeaders;
+    /** Whether this exchange's headers are logged: the detail in force when it started. */
+    boolean withHeaders;
+    /** Captured headers ({@link AccessLog#capture}), or null when not logged. */
+    List<String> requestHeaders;
     int status;
-    String responseHeaders;
+    List<String> responseHeaders;
     long bytesIn;
     long bytesOut;
     String backend;

@@ -106,7 +106,8 @@ class ReferenceConfigTest {
                 + " directory: /var/cache/pibl, memory-size: 1024, disk-size: 1TB, max-object-size: 1KiB, fsync: always,"
                 + " coalesce: { max-waiters: 0, timeout: 1ms } }\n"
                 + "admin: { enabled: false, port: 9191, bind: \"::1\", token: abcdefghijklmnop0123 }\n"
-                + "logging: { file: /var/log/pibl/access.log, stdout: false, format: json, detail: headers }\n");
+                + "logging: { file: /var/log/pibl/access.log, stdout: false, format: json, detail: headers,"
+                + " rotate: { max-file-size: 1KiB, max-history: 3650d, total-size-cap: 0 } }\n");
 
         assertThat(c.server()).isEqualTo(new ServerConfig(0, "::", 4, new LimitsConfig(256, 1 << 20, 10000, 10_000_000),
                 List.of("127.0.0.1", "10.0.0.0/8", "::1", "fd00::/8"), 0, ServerConfig.Overload.PAUSE));
@@ -124,6 +125,6 @@ class ReferenceConfigTest {
                 1024, CacheConfig.Fsync.ALWAYS, 0, Duration.ofMillis(1)));
         assertThat(c.admin()).isEqualTo(new AdminConfig(false, 9191, "::1", "abcdefghijklmnop0123"));
         assertThat(c.logging()).isEqualTo(new LoggingConfig(Path.of("/var/log/pibl/access.log"), false,
-                LoggingConfig.Format.JSON, LoggingConfig.Detail.HEADERS));
+                LoggingConfig.Format.JSON, LoggingConfig.Detail.HEADERS, new LoggingConfig.Rotation(1024, Duration.ofDays(3650), 0)));
     }
 }

@@ -76,40 +76,30 @@ class AccessLogHandlerTest {
 
     @Test
     void theScoringPartSaysScoreTierModelAndTellsTheObserverHowItEnded() {
-        for (LoggingConfig.Format format : LoggingConfig.Format.values()) {
-            lines.clear();
-            EmbeddedChannel ch = channel(format, LoggingConfig.Detail.SUMMARY);
-            AccessLogHandler log = ch.pipeline().get(AccessLogHandler.class);
-            List<String> outcomes = new ArrayList<>();
-            // Each request's note is taken as it arrives, and filled in later (after the next came).
-            ch.writeInbound(request("/one", "abc"));
-            ScoreNote one = log.noteScoring();
-            ch.writeInbound(request("/two", ""));
-            ScoreNote two = log.noteScoring();
-            one.clientKey("embedded").decision(0.2, "trusted", false, "m1")
-                    .observer((status, in, out, hit, byProxy) -> outcomes.add("one " + status + " " + in + " " + out
-                            + " " + hit + " " + byProxy));
-            two.clientKey("198.51.100.7").decision(Double.NaN, "trusted", true, null).shadow(Double.NaN)
-                    .observer((status, in, out, hit, byProxy) -> outcomes.add("two " + status + " " + in + " " + out
-                            + " " + hit + " " + byProxy));
-            log.noteBackend("node-1");
-            ch.writeOutbound(response(HttpResponseStatus.OK, "hello"));
-            ch.writeOutbound(response(HttpResponseStatus.TOO_MANY_REQUESTS, "no"));
-            ch.runPendingTasks();
-            assertThat(outcomes).containsExactly("one 200 3 5 false false", "two 429 0 2 false true");
-            if (format == LoggingConfig.Format.TEXT) {
-                assertThat(lines.get(0)).endsWith(" backend=node-1 upstream=- score=0.200 tier=trusted model=m1");
-                assertThat(lines.get(1)).endsWith(" key=198.51.100.7 score=- tier=trusted(fallback) model=- shadow=-");
-            } else {
-                assertThat(lines.get(0)).endsWith(",\"score\":0.200,\"tier\":\"trusted\",\"tier_fallback\":false,"
-                        + "\"model\":\"m1\"}");
-                assertThat(lines.get(1)).endsWith(",\"client_key\":\"198.51.100.7\",\"score\":null,\"tier\":\"trusted\","
-                        + "\"tier_fallback\":true,\"model\":null,\"shadow_score\":null}");
-            }
-            ReferenceCountUtil.release(ch.readInbound());
-            ReferenceCountUtil.release(ch.readInbound());
-            ch.finishAndReleaseAll();
-        }
+        EmbeddedChannel ch = channel(LoggingConfig.Format.TEXT, LoggingConfig.Detail.SUMMARY);
+        AccessLogHandler log = ch.pipeline().get(AccessLogHandler.class);
+        List<String> outcomes = new ArrayList<>();
+        // Each request's note is taken as it arrives, and filled in later (after the next came).
+        ch.writeInbound(request("/one", "abc"));
+        ScoreNote one = log.noteScoring();
+        ch.writeInbound(request("/two", ""));
+        ScoreNote two = log.noteScoring();
+        one.clientKey("embedded").decision(0.2, "trusted", false, "m1")
+                .observer((status, in, out, hit, byProxy) -> outcomes.add("one " + status + " " + in + " " + out
+                        + " " + hit + " " + byProxy));
+        two.clientKey("198.51.100.7").decision(Double.NaN, "trusted", true, null).shadow(Double.NaN)
+                .observer((status, in, out, hit, byProxy) -> outcomes.add("two " + status + " " + in + " " + out
+                        + " " + hit + " " + byProxy));
+        log.noteBackend("node-1");
+        ch.writeOutbound(response(HttpResponseStatus.OK, "hello"));
+        ch.writeOutbound(response(HttpResponseStatus.TOO_MANY_REQUESTS, "no"));
+        ch.runPendingTasks();
+        assertThat(outcomes).containsExactly("one 200 3 5 false false", "two 429 0 2 false true");
+        assertThat(lines.get(0)).endsWith(" backend=node-1 upstream=- score=0.200 tier=trusted model=m1");
+        assertThat(lines.get(1)).endsWith(" key=198.51.100.7 score=- tier=trusted(fallback) model=- shadow=-");
+        ReferenceCountUtil.release(ch.readInbound());
+        ReferenceCountUtil.release(ch.readInbound());
+        ch.finishAndReleaseAll();
     }
 
     @Test
@@ -148,20 +138,19 @@ class AccessLogHandlerTest {
     }
 
     @Test
-    void jsonWithHeadersShowsBothSidesAndRedactsCredentials() {
-        EmbeddedChannel ch = channel(LoggingConfig.Format.JSON, LoggingConfig.Detail.HEADERS);
+    void headersShowBothSidesAndRedactCredentials() {
+        EmbeddedChannel ch = channel(LoggingConfig.Format.TEXT, LoggingConfig.Detail.HEADERS);
         ch.writeInbound(request("/q?a=\"x\"", ""));
         ReferenceCountUtil.release(ch.readInbound());
         DefaultFullHttpResponse res = response(HttpResponseStatus.OK, "");
         res.headers().set("Set-Cookie", "sid=1").set("X-Backend", "node-2");
         ch.writeOutbound(res);
+        ch.runPendingTasks();
         assertThat(lines).singleElement().asString()
-                .startsWith("{\"time\":\"2026-11-22T10:00:00.042Z\"")
-                .contains("\"uri\":\"/q?a=\\\"x\\\"\"", "\"status\":200", "\"backend\":null")
-                .contains("authorization: <redacted>".replace("authorization", "Authorization"))
-                .contains("Set-Cookie: <redacted>", "X-Backend: node-2")
-                .doesNotContain("secret", "sid=1")
-                .endsWith("}");
+                .contains("\"POST /q?a=\\\"x\\\" HTTP/1.1\" 200 ")
+                .contains(" req_headers=\"Host: a\\nAuthorization: <redacted>\\nx-request-id: ")
+                .contains(" resp_headers=\"Set-Cookie: <redacted>\\nX-Backend: node-2\"")
+                .doesNotContain("secret", "sid=1");
         ch.finishAndReleaseAll();
     }
 }

@@ -1,5 +1,6 @@
 package dev.pibl.testing;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pibl.config.AdminConfig;
 import dev.pibl.config.BackendConfig;
 import dev.pibl.config.BalancingConfig;
@@ -29,6 +30,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * the given backends, and keeps every access-log line in memory for assertions.
  */
 public final class TestProxy implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ProxyServer server;
     private final List<String> accessLog;
@@ -239,6 +242,7 @@ public final class TestProxy implements AutoCloseable {
             return this;
         }
 
+        /** JSON format: each access-log entry is its fields as one JSON object, without the encoder's time. */
         public Builder jsonLog() {
             format = LoggingConfig.Format.JSON;
             return this;
@@ -263,8 +267,10 @@ public final class TestProxy implements AutoCloseable {
         public TestProxy start() throws InterruptedException {
             List<String> lines = new CopyOnWriteArrayList<>();
             PiblConfig config = config();
-            AccessLog log = new AccessLog(config.logging().format(), config.logging().detail(), Clock.systemUTC(),
-                    batch -> lines.addAll(List.of(batch.split("\n"))));
+            AccessLog log = config.logging().format() == LoggingConfig.Format.JSON
+                    ? AccessLog.json(detail, event -> lines.add(JSON.valueToTree(event).toString()))
+                    : new AccessLog(config.logging().format(), detail, Clock.systemUTC(),
+                            batch -> lines.addAll(List.of(batch.split("\n"))));
             return new TestProxy(ProxyServer.start(config, log, clock), lines);
         }
     }
