@@ -299,6 +299,7 @@ public final class ProxyServer implements AutoCloseable {
         if (old.scoring != null && old.scoring != next.scoring) {
             old.scoring.service().close();
         }
+        accessLog.setDetail(next.config.logging().detail());
         return new ReloadResult(true, next.number, changed, changes.restartRequired(), List.of());
     }
 

@@ -192,6 +192,23 @@ class ReloadTest {
         }
     }
 
+    @Test
+    void theAccessLogDetailChangesFromTheNextExchange() throws Exception {
+        try (TestBackend a = TestBackend.start("a");
+                TestProxy proxy = TestProxy.builder().backend(a).start();
+                RawHttp http = new RawHttp(proxy.port())) {
+            http.send("GET /one HTTP/1.1\r\nHost: x\r\nX-Trace: 1\r\n\r\n").read();
+
+            ReloadResult r = proxy.server().reload(TestProxy.builder().backend(a).logHeaders().config());
+            http.send("GET /two HTTP/1.1\r\nHost: x\r\nX-Trace: 2\r\n\r\n").read();
+
+            assertThat(r.changed()).containsExactly("logging.detail");
+            List<String> lines = proxy.awaitAccessLog(2);
+            assertThat(lines.get(0)).contains("/one").doesNotContain("X-Trace");
+            assertThat(lines.get(1)).contains("/two").containsIgnoringCase("x-trace");
+        }
+    }
+
     private static BalancingConfig withModel(BalancingConfig b, Path model) {
         ScoringConfig s = b.score();
         ScoringConfig.ScorerConfig scorer = new ScoringConfig.ScorerConfig(ScoringConfig.ScorerConfig.Kind.BUILTIN,
