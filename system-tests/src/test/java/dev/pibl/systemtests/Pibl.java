@@ -20,7 +20,9 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import org.awaitility.Awaitility;
@@ -79,8 +81,14 @@ final class Pibl implements AutoCloseable {
                     + " (expected: json, which the scenarios read)");
         }
         List<String> lines = new CopyOnWriteArrayList<>();
-        AccessLog log = new AccessLog(config.logging().format(), config.logging().detail(), Clock.systemUTC(),
-                batch -> lines.addAll(List.of(batch.split("\n"))));
+        // The fields as the JSON encoder writes them, with the time it adds first (stamped here, in
+        // the event-loop iteration where the exchange completed).
+        AccessLog log = AccessLog.json(config.logging().detail(), event -> {
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("time", Instant.now().toString());
+            line.putAll(event);
+            lines.add(JSON.valueToTree(line).toString());
+        });
         return new Pibl(ProxyServer.start(config, log, cacheClock), lines);
     }
 
