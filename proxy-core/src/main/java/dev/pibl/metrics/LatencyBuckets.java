@@ -9,7 +9,7 @@ import java.util.Arrays;
  * quantile estimate over them that Prometheus's {@code histogram_quantile} makes: linear within
  * the bucket the rank falls in. Immutable; any thread.
  */
-public final class LatencyBuckets {
+final class LatencyBuckets {
 
     /** Upper bounds, ascending; an overflow bucket (+Inf) follows the last. */
     static final Duration[] BOUNDS = Arrays.stream(new long[] {

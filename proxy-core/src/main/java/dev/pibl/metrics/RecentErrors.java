@@ -14,7 +14,7 @@ import java.util.List;
  */
 public final class RecentErrors {
 
-    /** One exchange as the status page lists it. */
+    /** One exchange as the status page lists it. Immutable. */
     public record Entry(Instant time, String requestId, int status, String method, String uri, String backend,
             String reason) {
     }

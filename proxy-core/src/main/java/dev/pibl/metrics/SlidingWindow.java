@@ -20,7 +20,7 @@ import java.util.function.LongSupplier;
 public final class SlidingWindow {
 
     /**
-     * Cumulative counts of a series at one instant.
+     * Cumulative counts of a series at one instant. Treat as immutable: the array is not copied.
      *
      * @param buckets exchanges per latency bucket of {@link LatencyBuckets}, not cumulative
      */
@@ -47,7 +47,7 @@ public final class SlidingWindow {
         }
     }
 
-    /** What happened in the window: {@code seconds} long, 0 until two samples exist. */
+    /** What happened in the window: {@code seconds} long, 0 until two samples exist. Immutable. */
     public record View(double seconds, Counts counts) {
 
         public double requestsPerSecond() {

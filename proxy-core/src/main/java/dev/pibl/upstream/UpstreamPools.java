@@ -200,7 +200,7 @@ public final class UpstreamPools {
     }
 
     /**
-     * One backend's connections over every event loop.
+     * One backend's connections over every event loop. Immutable.
      *
      * @param inUse         lent to an exchange now
      * @param idle          open and waiting in the pool

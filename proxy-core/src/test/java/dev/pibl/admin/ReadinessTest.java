@@ -1,5 +1,8 @@
 package dev.pibl.admin;
 
+import static dev.pibl.testing.ScoreConfigs.builtin;
+import static dev.pibl.testing.ScoreConfigs.deny;
+import static dev.pibl.testing.ScoreConfigs.route;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,6 +13,7 @@ import dev.pibl.testing.TestProxy;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -41,6 +45,28 @@ class ReadinessTest {
             assertThat(notReady.get("reason").asText()).isEqualTo("no backend available: node-1 ejected, node-2 ejected");
             assertThat(admin.json("/admin/health", 200).get("status").asText()).as("still alive").isEqualTo("ok");
             assertThat(admin.json("/admin/status", 200).get("ready").asBoolean()).isFalse();
+        }
+    }
+
+    @Test
+    void withScoreBalancingOnlyBackendsInATiersPoolCount() throws Exception {
+        int dead;
+        try (ServerSocket s = new ServerSocket(0)) {
+            dead = s.getLocalPort();
+        }
+        try (TestBackend unpooled = TestBackend.start("spare");
+             TestProxy proxy = TestProxy.builder().backend("pooled", dead, 1).backend(unpooled)
+                     .health(HealthConfigs.passive(1, Duration.ofSeconds(30), 100, false))
+                     .balancing(builtin(route("trusted", 0, 0.5, "pooled"), deny("abusive", 0.5)))
+                     .admin("").start();
+             RawHttp client = new RawHttp(proxy.port())) {
+            AdminClient admin = new AdminClient(proxy);
+            assertThat(admin.get("/admin/ready").statusCode()).isEqualTo(200);
+
+            assertThat(client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n").read().status()).isEqualTo(502);
+
+            assertThat(admin.json("/admin/ready", 503).get("reason").asText())
+                    .as("spare is up but no tier routes to it").isEqualTo("no backend available: pooled ejected");
         }
     }
 
