@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Reloads while clients keep requesting, on keep-alive connections and on fresh ones: adding and
- * removing backends, changing weights, switching the policy to score and back. Not one request may
- * fail. The load is bounded: it runs until the reloads are done, at most 30 s.
+ * removing backends, changing weights, switching the policy to score and back, and one invalid
+ * configuration refused. Not one request may fail. The load is bounded: it runs until the reloads are done, at most 30 s.
  */
 class ReloadUnderLoadTest {
 
@@ -62,6 +62,14 @@ class ReloadUnderLoadTest {
                 ReloadResult r = proxy.server().reload(step);
                 assertThat(r.problems()).isEmpty();
                 assertThat(r.generation()).isEqualTo(++generation);
+                if (generation == 3) {
+                    // An invalid configuration in the middle of it all is kept out, and nobody notices.
+                    ReloadResult refused = proxy.server().reload(TestProxy.builder().backend(a).backend(b)
+                            .balancing(builtin(route("all", 0, 1, "a", "b", "no-such-backend"))).config());
+                    assertThat(refused.applied()).isFalse();
+                    assertThat(refused.problems()).singleElement().asString().contains("no-such-backend");
+                    assertThat(proxy.server().generation()).isEqualTo(generation);
+                }
             }
             long last = ok.get();
             await().atMost(10, TimeUnit.SECONDS).until(() -> ok.get() >= last + 200 || !failures.isEmpty());
