@@ -74,6 +74,8 @@ final class ConfigBinder {
     /** A backend's or a tier's name. */
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     static final String NAME_EXPECTED = "1 to 64 letters, digits, '.', '_' or '-'";
+    /** What metrics and the access log call "no backend" (cache hits, PIBL's own answers): no backend may be named so. */
+    private static final String NO_BACKEND = "none";
     private static final String LABEL = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
     private static final Pattern HOST_NAME = Pattern.compile(LABEL + "(\\." + LABEL + ")*");
     private static final Pattern DIGITS_AND_DOTS = Pattern.compile("[0-9.]+");
@@ -179,6 +181,9 @@ final class ConfigBinder {
     private static BackendConfig backend(Section s) {
         // Read in the order of the keys, so problems on one line (flow style) come in that order.
         String name = s.text("name", null, n -> NAME.matcher(n).matches(), NAME_EXPECTED);
+        if (NO_BACKEND.equals(name)) {
+            s.fail("name", name, "another name: '" + NO_BACKEND + "' stands for no backend in metrics and logs");
+        }
         String url = s.text("url", null, u -> parseUrl(u) != null, URL_EXPECTED);
         int weight = s.integer("weight", 1, 1, 1000);
         if (url == null) {

@@ -87,6 +87,12 @@ class ConfigValueErrorsTest {
     }
 
     @Test
+    void aBackendCannotBeNamedNoneWhichMetricsUseForNoBackend() {
+        assertThat(problems("backends:\n  - { name: none, url: \"http://a:1\" }\n")).containsExactly(
+                "pibl.yaml:2: backends[0].name: none (expected: another name: 'none' stands for no backend in metrics and logs)");
+    }
+
+    @Test
     void duplicateBackendName() {
         assertThat(problems("backends:\n"
                 + "  - { name: node-1, url: \"http://a:1\" }\n"
