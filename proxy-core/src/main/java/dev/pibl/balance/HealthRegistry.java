@@ -78,6 +78,12 @@ public final class HealthRegistry {
         List<BackendHealth> list = new ArrayList<>(backends.size());
         for (Backend b : backends) {
             BackendHealth kept = previous == null ? null : previous.find(b);
+            if (kept != null && !config.active().enabled() && !kept.activeHealthy()) {
+                // Active checks are off now: nothing would ever bring it back up.
+                kept.setActiveHealthy(true);
+                kept.activeStreak().set(0);
+                LOG.info("backend {} counts as up: active health checks are now off", b.name());
+            }
             list.add(kept != null ? kept : new BackendHealth(b, startHealthy));
         }
         this.backends = List.copyOf(list);

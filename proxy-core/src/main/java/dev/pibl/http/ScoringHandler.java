@@ -290,14 +290,17 @@ public final class ScoringHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void pass(HttpRequest request, ClientActivity client, Decision decision, ScoreNote note) {
-        service.routed(decision);
+        // The service that scored this request hears how it ended, even if a reload has given the
+        // connection another one (or none) by then.
+        ScoringService scoredBy = service;
+        scoredBy.routed(decision);
         if (note != null) {
             // PIBL's own refusals (a tier's 429) are not the client's behaviour: counted as 4xx they
             // would keep a denied client denied after it calmed down. Its requests still count
             // towards its rates.
             note.observer((status, in, out, hit, byProxy) -> {
                 if (!(byProxy && status == 429)) {
-                    service.onResponse(client, status, in, out, hit);
+                    scoredBy.onResponse(client, status, in, out, hit);
                 }
             });
             note.decision(decision.score(), decision.tier().name(), decision.isFallback(), decision.model());

@@ -231,21 +231,8 @@ public final class ScoringService implements AutoCloseable {
             ClientScore s = c.score();
             if (s.owner != this) {
                 // A reload handed the client to another service meanwhile: this score is of the
-                // old model. Requests that waited for it go on with the fallback tier.
-                waiters = s.waiters;
-                s.waiters = null;
-                decision = fallbackDecision(s, "configuration reloaded while scoring");
-            } else {
-                waiters = null;
-            }
-        }
-        if (waiters != null) {
-            waiters.complete(decision);
-            return;
-        }
-        synchronized (c) {
-            ClientScore s = c.score();
-            if (s.owner != this) {
+                // old model. The new service called its own scorer when it took the client over,
+                // and requests waiting now wait for that call.
                 return;
             }
             s.inFlight = false;

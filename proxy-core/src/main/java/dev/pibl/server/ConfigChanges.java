@@ -21,6 +21,8 @@ import java.util.Objects;
  */
 final class ConfigChanges {
 
+    private static final String EXPORT_FEATURES = "balancing.score.export-features";
+
     private final List<String> applied;
     private final List<String> restartRequired;
     private final PiblConfig effective;
@@ -48,7 +50,14 @@ final class ConfigChanges {
         for (String key : all) {
             (needsRestart(key) ? restart : applied).add(key);
         }
-        return new ConfigChanges(applied, restart, effective(running, loaded));
+        PiblConfig effective = effective(running, loaded);
+        ScoringConfig wanted = loaded.balancing().score();
+        if (wanted != null && wanted.exportFeatures() != null
+                && !wanted.exportFeatures().equals(effective.balancing().score().exportFeatures())
+                && !restart.contains(EXPORT_FEATURES)) {
+            restart.add(EXPORT_FEATURES); // also when score balancing itself is new: the file is wired at start
+        }
+        return new ConfigChanges(applied, restart, effective);
     }
 
     /** Changes the reload applies, by key ({@code backends: added node-4}, {@code timeouts.response}). */
@@ -71,7 +80,7 @@ final class ConfigChanges {
             return false;
         }
         return key.startsWith("server.") || key.startsWith("cache.") || key.startsWith("admin.")
-                || key.startsWith("logging.") || key.equals("balancing.score.export-features");
+                || key.startsWith("logging.") || key.equals(EXPORT_FEATURES);
     }
 
     private static PiblConfig effective(PiblConfig running, PiblConfig loaded) {

@@ -291,15 +291,22 @@ public final class ProxyServer implements AutoCloseable {
             return new ReloadResult(true, old.number, List.of(), changes.restartRequired(), List.of());
         }
         live.set(next);
-        next.pools.handOver();
-        if (old.checker != null) {
-            old.checker.close();
+        // Published: whatever follows only tidies up, and a failure in it must not report the
+        // reload as refused.
+        try {
+            next.pools.handOver();
+            if (old.checker != null) {
+                old.checker.close();
+            }
+            next.checker = startChecker(next);
+            accessLog.setDetail(next.config.logging().detail());
+        } catch (RuntimeException e) {
+            LOG.warn("reload applied, but tidying up after it failed", e);
+        } finally {
+            if (old.scoring != null && old.scoring != next.scoring) {
+                old.scoring.service().close();
+            }
         }
-        next.checker = startChecker(next);
-        if (old.scoring != null && old.scoring != next.scoring) {
-            old.scoring.service().close();
-        }
-        accessLog.setDetail(next.config.logging().detail());
         return new ReloadResult(true, next.number, changed, changes.restartRequired(), List.of());
     }
 

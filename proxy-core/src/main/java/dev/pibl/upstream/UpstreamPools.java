@@ -13,13 +13,14 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * All backend connection pools: one {@link ConnectionPool} per event loop per backend, so an
@@ -48,8 +49,8 @@ public final class UpstreamPools {
     private final long idleTimeoutNanos;
     private final int connectTimeoutMillis;
     private final ConcurrentHashMap<EventLoop, LoopPools> loops = new ConcurrentHashMap<>();
-    /** The generation this one replaced, until every event loop's pools have moved over. */
-    private volatile UpstreamPools previous;
+    /** The generation this one replaced (which links to the one before it, and so on). */
+    private final UpstreamPools previous;
     private volatile boolean closed;
 
     /**
@@ -85,40 +86,44 @@ public final class UpstreamPools {
     /**
      * Moves every event loop's pools over to this generation now, rather than at each loop's next
      * exchange, so that connections to removed backends close without waiting for traffic. Returns
-     * at once; the moves run on the event loops.
+     * at once; the moves run on the event loops. A loop whose pools a newer generation took first
+     * is left alone: this one has nothing to take there, and builds nothing for it.
      */
     public void handOver() {
-        UpstreamPools from = previous;
-        if (from == null) {
-            return;
-        }
-        Set<EventLoop> older = from.loopsUpTheChain();
-        AtomicInteger left = new AtomicInteger(older.size() + 1);
-        Runnable done = () -> {
-            if (left.decrementAndGet() == 0 && previous == from) {
-                previous = null; // every loop has moved: the old generations can go
-            }
-        };
-        for (EventLoop loop : older) {
+        for (EventLoop loop : olderLoops()) {
             if (loop.isShuttingDown()) {
-                done.run();
                 continue;
             }
             loop.execute(() -> {
-                forLoop(loop);
-                done.run();
+                if (!loops.containsKey(loop) && holdsOlder(loop)) {
+                    forLoop(loop);
+                }
             });
         }
-        done.run();
     }
 
-    private Set<EventLoop> loopsUpTheChain() {
-        Set<EventLoop> all = new HashSet<>(loops.keySet());
-        UpstreamPools p = previous;
-        if (p != null) {
-            all.addAll(p.loopsUpTheChain());
+    /** The loops any older generation has pools for. */
+    private Set<EventLoop> olderLoops() {
+        Set<EventLoop> all = new HashSet<>();
+        for (UpstreamPools p = previous; p != null; p = p.previous) {
+            all.addAll(p.loops.keySet());
         }
         return all;
+    }
+
+    /** Whether an older generation still has pools for {@code loop}; on that loop. */
+    private boolean holdsOlder(EventLoop loop) {
+        for (UpstreamPools p = previous; p != null; p = p.previous) {
+            if (p.loops.containsKey(loop)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether this generation has built or taken pools for {@code loop} (tests). */
+    boolean hasPools(EventLoop loop) {
+        return loops.containsKey(loop);
     }
 
     /** The pools of {@code loop}; call on that loop. */
@@ -127,19 +132,31 @@ public final class UpstreamPools {
         return lp != null ? lp : loops.computeIfAbsent(loop, this::newLoopPools);
     }
 
-    /** Gives up this loop's pools to the next generation (and those of older ones, never moved). */
+    /**
+     * Takes the newest pools an older generation has for {@code loop} (older ones still there are
+     * retired: a generation that never served on this loop skipped them). On that loop. The chain
+     * of generations is kept whole: an exchange that read the generation just before a reload may
+     * still build that generation's pools on a loop afterwards, and the next generation must find
+     * them there.
+     */
     private LoopPools takeOver(EventLoop loop) {
-        LoopPools lp = loops.remove(loop);
-        UpstreamPools p = previous;
-        if (lp == null && p != null) {
-            lp = p.takeOver(loop);
+        LoopPools newest = null;
+        for (UpstreamPools p = previous; p != null; p = p.previous) {
+            LoopPools lp = p.loops.remove(loop);
+            if (lp == null) {
+                continue;
+            }
+            if (newest == null) {
+                newest = lp;
+            } else {
+                lp.retireUnkept(); // nothing kept from it: every pool retires
+            }
         }
-        return lp;
+        return newest;
     }
 
     private LoopPools newLoopPools(EventLoop loop) {
-        UpstreamPools p = previous;
-        LoopPools old = p == null ? null : p.takeOver(loop);
+        LoopPools old = takeOver(loop);
         ConnectionPool[] pools = new ConnectionPool[backends.size()];
         for (Backend b : backends) {
             Bootstrap bootstrap = bootstrap(loop);
@@ -238,22 +255,25 @@ public final class UpstreamPools {
      * has done so.
      */
     public void close() {
-        closed = true;
-        UpstreamPools p = previous;
-        if (p != null) {
-            p.close();
+        List<UpstreamPools> chain = new ArrayList<>();
+        for (UpstreamPools p = this; p != null; p = p.previous) {
+            p.closed = true;
+            chain.add(p);
         }
-        CountDownLatch done = new CountDownLatch(loops.size());
-        loops.forEach((loop, lp) -> {
+        List<Map.Entry<EventLoop, LoopPools>> all = new ArrayList<>();
+        chain.forEach(p -> all.addAll(p.loops.entrySet()));
+        CountDownLatch done = new CountDownLatch(all.size());
+        for (Map.Entry<EventLoop, LoopPools> e : all) {
+            EventLoop loop = e.getKey();
             if (loop.isShuttingDown()) {
                 done.countDown();
-                return;
+                continue;
             }
             loop.execute(() -> {
-                lp.close();
+                e.getValue().close();
                 done.countDown();
             });
-        });
+        }
         try {
             done.await(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

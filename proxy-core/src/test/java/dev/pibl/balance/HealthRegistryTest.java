@@ -30,6 +30,34 @@ class HealthRegistryTest {
         return new HealthRegistry(backends, config, now::get, random);
     }
 
+    @Test
+    void aReloadKeepsABackendsStateButNotADownThatNoCheckWouldEverLift() {
+        HealthRegistry checked = registry(3, 100, true, Duration.ZERO, () -> 0.0);
+        Backend down = backends.get(0);
+        Backend ejected = backends.get(1);
+        for (int i = 0; i < 3; i++) {
+            checked.onActiveCheck(down, false);
+            checked.onFailure(ejected);
+        }
+        assertThat(checked.tryAcquire(down)).isFalse();
+
+        HealthRegistry stillChecked = HealthRegistry.carryingOver(checked, backends, configOf(true), now::get);
+        assertThat(stillChecked.tryAcquire(down)).as("active checks on: down until they pass").isFalse();
+        assertThat(stillChecked.tryAcquire(ejected)).as("still ejected").isFalse();
+
+        HealthRegistry unchecked = HealthRegistry.carryingOver(stillChecked, backends, configOf(false), now::get);
+        assertThat(unchecked.tryAcquire(down)).as("active checks off: nothing would ever bring it back").isTrue();
+        assertThat(unchecked.tryAcquire(ejected)).as("passive ejection still runs its course").isFalse();
+    }
+
+    private static HealthConfig configOf(boolean active) {
+        HealthConfig d = HealthConfig.defaults();
+        return new HealthConfig(new HealthConfig.ActiveCheck(active, "/health", Duration.ofSeconds(5),
+                Duration.ofSeconds(1), 200, 399, 2, 3, true),
+                new HealthConfig.PassiveCheck(true, 3, Duration.ofSeconds(10), Duration.ofSeconds(35), 100),
+                d.panic(), Duration.ZERO);
+    }
+
     private void advance(Duration d) {
         now.addAndGet(d.toNanos());
     }

@@ -4,8 +4,10 @@ import static dev.pibl.testing.ScoreConfigs.builtin;
 import static dev.pibl.testing.ScoreConfigs.route;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pibl.config.BalancingConfig;
 import dev.pibl.config.PiblConfig;
 import dev.pibl.testing.TestProxy;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -55,6 +57,19 @@ class ConfigChangesTest {
         assertThat(effective.admin()).isEqualTo(running.admin());
         assertThat(effective.server().trustedProxies()).containsExactly("10.0.0.0/8");
         assertThat(effective.logging().detail()).isEqualTo(loaded.logging().detail());
+    }
+
+    @Test
+    void exportingFeaturesNeedsARestartEvenWhenAReloadTurnsScoreBalancingOn() {
+        BalancingConfig scored = builtin(route("all", 0, 1, "a", "b"));
+        BalancingConfig exporting = new BalancingConfig(scored.policy(),
+                scored.score().withExportFeatures(Path.of("features.jsonl")));
+
+        ConfigChanges changes = ConfigChanges.between(base().config(), base().balancing(exporting).config());
+
+        assertThat(changes.applied()).containsExactly("balancing.policy", "balancing.score");
+        assertThat(changes.restartRequired()).containsExactly("balancing.score.export-features");
+        assertThat(changes.effective().balancing().score().exportFeatures()).isNull();
     }
 
     @Test
