@@ -86,7 +86,13 @@ public final class ScoringHandler extends ChannelInboundHandlerAdapter {
     }
 
     private static Supplier<Source> fixed(ScoringService service, ClientKeys keys) {
-        Source source = new Source() {
+        Source source = sourceOf(service, keys);
+        return () -> source;
+    }
+
+    /** A source that is {@code service} and {@code keys}. */
+    static Source sourceOf(ScoringService service, ClientKeys keys) {
+        return new Source() {
             @Override
             public ScoringService service() {
                 return service;
@@ -97,7 +103,6 @@ public final class ScoringHandler extends ChannelInboundHandlerAdapter {
                 return keys;
             }
         };
-        return () -> source;
     }
 
     /**

@@ -62,17 +62,8 @@ class ScoringHandlerReloadTest {
             new ClientTracker(100, Duration.ofMinutes(1), new UserAgents(), System::nanoTime), instant, null, tiers,
             tiers.byName("trusted"), Duration.ofSeconds(1), 10, Duration.ofSeconds(30), Duration.ofMillis(50));
     private final ClientKeys keys = new ClientKeys(TrustedProxies.none(), 32, 64, ClientKeys.Header.X_FORWARDED_FOR);
-    private final AtomicReference<ScoringHandler.Source> live = new AtomicReference<>(new ScoringHandler.Source() {
-        @Override
-        public ScoringService service() {
-            return service;
-        }
-
-        @Override
-        public ClientKeys keys() {
-            return keys;
-        }
-    });
+    private final AtomicReference<ScoringHandler.Source> live =
+            new AtomicReference<>(ScoringHandler.sourceOf(service, keys));
     private final EmbeddedChannel channel = new EmbeddedChannel(
             new AccessLogHandler(AccessLog.json(LoggingConfig.Detail.SUMMARY, event -> { })),
             new ScoringHandler(live::get));
