@@ -38,6 +38,10 @@ import java.util.concurrent.TimeUnit;
  * order; then it goes on with the fallback tier. The access log learns the client, score, tier and
  * model, and tells the client's behaviour how the exchange ended.
  *
+ * <p>It reads the scoring in force for each request, so a reload can change the model, the tiers
+ * or the policy on an open connection; while the policy is not score there is none, and requests
+ * pass straight on.
+ *
  * <p>One instance per client connection; every method runs on its event loop (scores arriving on
  * another thread are handed back to it).
  */
