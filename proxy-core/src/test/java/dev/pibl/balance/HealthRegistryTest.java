@@ -20,14 +20,16 @@ class HealthRegistryTest {
 
     private HealthRegistry registry(int failures, int maxEjectedPercent, boolean active, Duration slowStart,
             java.util.function.DoubleSupplier random) {
-        HealthConfig d = HealthConfig.defaults();
-        HealthConfig config = new HealthConfig(
+        return new HealthRegistry(backends, config(failures, maxEjectedPercent, active, slowStart), now::get, random);
+    }
+
+    private static HealthConfig config(int failures, int maxEjectedPercent, boolean active, Duration slowStart) {
+        return new HealthConfig(
                 new HealthConfig.ActiveCheck(active, "/health", Duration.ofSeconds(5), Duration.ofSeconds(1), 200, 399,
                         2, 3, true),
                 new HealthConfig.PassiveCheck(true, failures, Duration.ofSeconds(10), Duration.ofSeconds(35),
                         maxEjectedPercent),
-                d.panic(), slowStart);
-        return new HealthRegistry(backends, config, now::get, random);
+                HealthConfig.defaults().panic(), slowStart);
     }
 
     @Test
@@ -41,21 +43,13 @@ class HealthRegistryTest {
         }
         assertThat(checked.tryAcquire(down)).isFalse();
 
-        HealthRegistry stillChecked = HealthRegistry.carryingOver(checked, backends, configOf(true), now::get);
+        HealthRegistry stillChecked = HealthRegistry.carryingOver(checked, backends, config(3, 100, true, Duration.ZERO), now::get);
         assertThat(stillChecked.tryAcquire(down)).as("active checks on: down until they pass").isFalse();
         assertThat(stillChecked.tryAcquire(ejected)).as("still ejected").isFalse();
 
-        HealthRegistry unchecked = HealthRegistry.carryingOver(stillChecked, backends, configOf(false), now::get);
+        HealthRegistry unchecked = HealthRegistry.carryingOver(stillChecked, backends, config(3, 100, false, Duration.ZERO), now::get);
         assertThat(unchecked.tryAcquire(down)).as("active checks off: nothing would ever bring it back").isTrue();
         assertThat(unchecked.tryAcquire(ejected)).as("passive ejection still runs its course").isFalse();
-    }
-
-    private static HealthConfig configOf(boolean active) {
-        HealthConfig d = HealthConfig.defaults();
-        return new HealthConfig(new HealthConfig.ActiveCheck(active, "/health", Duration.ofSeconds(5),
-                Duration.ofSeconds(1), 200, 399, 2, 3, true),
-                new HealthConfig.PassiveCheck(true, 3, Duration.ofSeconds(10), Duration.ofSeconds(35), 100),
-                d.panic(), Duration.ZERO);
     }
 
     private void advance(Duration d) {

@@ -1,19 +1,16 @@
 package dev.pibl.logging;
 
+import static dev.pibl.logging.AccessLogExchanges.request;
+import static dev.pibl.logging.AccessLogExchanges.response;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pibl.config.LoggingConfig;
 import dev.pibl.http.RequestIds;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -38,17 +35,6 @@ class AccessLogHandlerTest {
                     lines.addAll(List.of(batch.split("\n")));
                 })));
         return ch;
-    }
-
-    private static FullHttpRequest request(String uri, String body) {
-        FullHttpRequest r = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, uri,
-                Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
-        r.headers().set("Host", "a").set("Authorization", "Bearer secret");
-        return r;
-    }
-
-    private static DefaultFullHttpResponse response(HttpResponseStatus status, String body) {
-        return new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
     }
 
     @Test

@@ -1,14 +1,14 @@
 package dev.pibl.logging;
 
+import static dev.pibl.logging.AccessLogExchanges.request;
+import static dev.pibl.logging.AccessLogExchanges.response;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pibl.config.LoggingConfig;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
@@ -38,11 +38,6 @@ class AccessLogObserverTest {
                 x -> seen.add(new Seen(x.requestId(), x.method(), x.uri(), x.status(), x.backend(), x.durationNanos(),
                         x.upstreamHeadNanos(), x.bytesIn(), x.bytesOut(), x.aborted(), x.failure()))));
         return ch;
-    }
-
-    private static FullHttpRequest request(String uri, String body) {
-        return new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, uri,
-                Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
     }
 
     @Test
