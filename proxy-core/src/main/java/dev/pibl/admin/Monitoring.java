@@ -5,8 +5,6 @@ import static java.util.Objects.requireNonNull;
 import dev.pibl.logging.ExchangeObserver;
 import dev.pibl.metrics.TrafficMeters;
 import dev.pibl.server.ProxyServer;
-import dev.pibl.server.ReloadListener;
-import dev.pibl.server.ReloadResult;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -53,7 +51,6 @@ public final class Monitoring implements AutoCloseable {
     private volatile ProxyServer server;
     private volatile ServerMeters serverMeters;
     private volatile StatusReport status;
-    private volatile int generation = 1;
     private JvmGcMetrics gc;
 
     /**
@@ -91,12 +88,6 @@ public final class Monitoring implements AutoCloseable {
         if (ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider allocator) {
             new NettyAllocatorMetrics(allocator).bindTo(registry);
         }
-        server.addReloadListener(new ReloadListener() {
-            @Override
-            public void reloaded(ReloadResult result) {
-                generation = result.generation();
-            }
-        });
         this.status = new StatusReport(server, traffic, this, nanoTime);
         this.serverMeters = new ServerMeters(registry, server, this);
         this.server = server;
@@ -107,8 +98,10 @@ public final class Monitoring implements AutoCloseable {
         return Readiness.of(server);
     }
 
+    /** The configuration generation in force; 1 until attached. */
     int generation() {
-        return generation;
+        ProxyServer s = server;
+        return s == null ? 1 : s.generation();
     }
 
     double uptimeSeconds() {
